@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Serve Guazhi on the embedded default (SQLite under var/) with demo data and a task worker.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mkdir -p var
+# A stable secret for this machine's demo, made once; production supplies its own SECRET_KEY.
+[ -s var/secret_key ] || .venv/bin/python -c "import secrets; print(secrets.token_urlsafe(50))" > var/secret_key
+export SECRET_KEY="${SECRET_KEY:-$(cat var/secret_key)}"
+export DEBUG="${DEBUG:-0}"
+export SECURE_HTTPS="${SECURE_HTTPS:-0}"   # plain http on 127.0.0.1
+export ALLOWED_HOSTS="${ALLOWED_HOSTS:-127.0.0.1,localhost}"
+PORT="${PORT:-8000}"
+
+.venv/bin/guazhi migrate --noinput -v0
+.venv/bin/guazhi collectstatic --noinput -v0
+.venv/bin/guazhi demo_data --if-empty
+.venv/bin/guazhi db_worker --queue-name "*" &
+worker=$!
+trap 'kill $worker 2>/dev/null || true' EXIT INT TERM
+echo "Guazhi: http://127.0.0.1:${PORT}/  (Ctrl-C stops)"
+.venv/bin/gunicorn guazhi.wsgi --bind "127.0.0.1:${PORT}" --workers 2 --access-logfile - --log-level warning

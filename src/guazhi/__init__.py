@@ -1,0 +1,1 @@
+"""Guazhi (挂职): cadre secondment programmes run end to end."""

@@ -1,0 +1,47 @@
+"""One view, one template, two answers: the whole page, or for htmx only the named block."""
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.template import engines
+from django.utils.safestring import mark_safe
+
+from guazhi.orgs.navigation import navigation_for
+
+
+def page_context(request: HttpRequest, context: dict[str, Any]) -> dict[str, Any]:
+    full = {"request": request, "nav": navigation_for(request.user)}
+    full.update(context)
+    return full
+
+
+def render_page(
+    request: HttpRequest,
+    template_name: str,
+    context: dict[str, Any] | None = None,
+    *,
+    partial: str | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """Render `template_name`; for an htmx request with `partial`, only that block of it.
+
+    Jinja2 renders a single block natively, which is what django-template-partials gives
+    Django templates: the fragment and the page come from the same source, never two copies.
+    """
+    context = page_context(request, context or {})
+    engine = engines["jinja2"]
+    template = engine.get_template(template_name)
+    if partial and getattr(request, "htmx", False):
+        jinja_template = template.template  # type: ignore[attr-defined]
+        token = get_token(request)
+        context.update(
+            csrf_token=token,
+            csrf_input=mark_safe(
+                f'<input type="hidden" name="csrfmiddlewaretoken" value="{token}">'
+            ),
+        )
+        block = jinja_template.blocks[partial]
+        body = "".join(block(jinja_template.new_context(context)))
+        return HttpResponse(body, status=status)
+    return HttpResponse(template.render(context, request), status=status)

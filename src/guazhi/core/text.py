@@ -1,0 +1,39 @@
+"""Chinese text helpers: pinyin keys for sorting and initials search (zs finds 张三)."""
+
+from pypinyin import Style, lazy_pinyin
+
+# Surnames read differently from the same character in ordinary words (单 shàn, not dān).
+SURNAME_READINGS = {
+    "万俟": ["mo", "qi"], "尉迟": ["yu", "chi"], "长孙": ["zhang", "sun"], "单于": ["chan", "yu"],
+    "单": ["shan"], "曾": ["zeng"], "解": ["xie"], "仇": ["qiu"], "区": ["ou"], "朴": ["piao"],
+    "查": ["zha"], "乐": ["yue"], "繁": ["po"], "盖": ["ge"], "缪": ["miao"], "覃": ["qin"],
+    "翟": ["zhai"], "召": ["shao"], "种": ["chong"], "员": ["yun"], "秘": ["bi"], "折": ["she"],
+    "隗": ["wei"], "那": ["na"], "阚": ["kan"], "哈": ["ha"], "句": ["gou"], "能": ["nai"],
+}
+
+
+def name_syllables(name: str) -> list[str]:
+    """Pinyin syllables of a person's name, with surname readings applied."""
+    name = name.strip()
+    for length in (2, 1):
+        surname = name[:length]
+        if len(name) > length and surname in SURNAME_READINGS:
+            return SURNAME_READINGS[surname] + _syllables(name[length:])
+    return _syllables(name)
+
+
+def text_syllables(text: str) -> list[str]:
+    return _syllables(text.strip())
+
+
+def _syllables(text: str) -> list[str]:
+    return [s.lower() for s in lazy_pinyin(text, style=Style.NORMAL, errors="default") if s.strip()]
+
+
+def pinyin_key(syllables: list[str]) -> str:
+    """Sort key: syllables joined by spaces, so 张三 (zhang san) sorts before 张珊珊."""
+    return " ".join(syllables)
+
+
+def initials(syllables: list[str]) -> str:
+    return "".join(s[0] for s in syllables if s and s[0].isalnum())

@@ -1,0 +1,36 @@
+"""The menu each role sees: only what its roles let it open."""
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from guazhi.orgs.models import Role
+from guazhi.orgs.scopes import scopes_of
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str | Promise
+    url_name: str
+    roles: frozenset[str]
+
+
+EVERYONE = frozenset(Role.values)
+
+NAV_ITEMS = (
+    NavItem(_("首页"), "home", EVERYONE),
+    NavItem(_("单位"), "orgs:unit_list", frozenset({Role.COORDINATOR, Role.DISPATCH_ADMIN, Role.HOST_LEADER})),
+    NavItem(_("干部名册"), "orgs:cadre_list", frozenset({Role.COORDINATOR, Role.DISPATCH_ADMIN})),
+    NavItem(_("我的档案"), "orgs:my_profile", frozenset({Role.CADRE})),
+    NavItem(_("角色授权"), "orgs:role_list", frozenset({Role.COORDINATOR})),
+    NavItem(_("工作日历"), "core:calendar", frozenset({Role.ADMIN})),
+    NavItem(_("审计日志"), "core:audit_list", frozenset({Role.COORDINATOR})),
+)
+
+
+def navigation_for(user) -> list[NavItem]:  # type: ignore[no-untyped-def]
+    if not getattr(user, "is_authenticated", False):
+        return []
+    scopes = scopes_of(user)
+    return [item for item in NAV_ITEMS if scopes.has(*item.roles)]

@@ -1,0 +1,77 @@
+"""What an acting user's roles reach: loaded once per request, then asked many times.
+
+A role is held over an organisation subtree; a subtree is every unit whose `path` starts with
+the root's path. Selectors turn a user's scopes into one Q filter; nothing else decides scope.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from guazhi.orgs.models import Role, RoleAssignment
+
+# Roles that manage people and therefore see full ID numbers and phone numbers in their scope.
+SENSITIVE_DATA_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR, Role.DISPATCH_ADMIN})
+# Roles that see the personnel roster of the units in their scope.
+ROSTER_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR, Role.DISPATCH_ADMIN})
+
+
+@dataclass(frozen=True)
+class Grant:
+    role: str
+    organisation_id: int
+    path: str
+
+
+class Scopes:
+    def __init__(self, grants: Iterable[Grant]) -> None:
+        self.grants = tuple(grants)
+        self.roles = frozenset(grant.role for grant in self.grants)
+
+    @property
+    def is_admin(self) -> bool:
+        return Role.ADMIN in self.roles
+
+    def has(self, *roles: str) -> bool:
+        return self.is_admin or any(role in self.roles for role in roles)
+
+    def paths(self, roles: Iterable[str]) -> list[str]:
+        wanted = set(roles)
+        paths = sorted({grant.path for grant in self.grants if grant.role in wanted})
+        # Drop paths inside another listed path: the outer prefix already covers them.
+        return [p for p in paths if not any(p != q and p.startswith(q) for q in paths)]
+
+    def covers(self, path: str, roles: Iterable[str]) -> bool:
+        if self.is_admin:
+            return True
+        return any(path.startswith(prefix) for prefix in self.paths(roles))
+
+    def org_filter(self, roles: Iterable[str], field: str = "path") -> Q:
+        """Q for rows whose organisation path (`field`) lies in a subtree these roles reach."""
+        if self.is_admin:
+            return Q()
+        prefixes = self.paths(roles)
+        if not prefixes:
+            return Q(pk__in=[])
+        condition = Q()
+        for prefix in prefixes:
+            condition |= Q(**{f"{field}__startswith": prefix})
+        return condition
+
+
+def scopes_of(user) -> Scopes:  # type: ignore[no-untyped-def]
+    """The user's scopes, cached on the user object for the length of the request."""
+    if not getattr(user, "is_authenticated", False):
+        return Scopes(())
+    cached = getattr(user, "_guazhi_scopes", None)
+    if cached is None:
+        rows = RoleAssignment.objects.filter(user=user).values_list(
+            "role", "organisation_id", "organisation__path"
+        )
+        grants = [Grant(role, org_id, path) for role, org_id, path in rows]
+        if user.is_superuser:
+            grants.append(Grant(Role.ADMIN, 0, ""))
+        cached = Scopes(grants)
+        user._guazhi_scopes = cached
+    return cached

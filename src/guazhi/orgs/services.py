@@ -1,0 +1,381 @@
+"""Every write to organisations, people and roles: validated, one transaction, audited."""
+
+import datetime as dt
+import re
+from typing import Any
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from guazhi.core.audit import audit_record, changed_fields
+from guazhi.core.errors import Forbidden, ValidationFailed
+from guazhi.core.text import initials, name_syllables, text_syllables
+from guazhi.orgs import vocab
+from guazhi.orgs.idcard import id_number_problem, normalise_id_number
+from guazhi.orgs.models import (
+    CadreProfile,
+    CadreRelative,
+    Organisation,
+    OrgKind,
+    OrgLevel,
+    Role,
+    RoleAssignment,
+    User,
+)
+from guazhi.orgs.scopes import ROSTER_ROLES, scopes_of
+
+REGION_CODE = re.compile(r"^\d{6}$")
+PHONE = re.compile(r"^1\d{10}$")
+UNIT_FIELDS = ["name", "kind", "level", "region_name", "region_code"]
+CADRE_FIELDS = [
+    "name", "gender", "birth_date", "ethnicity", "political_status", "education", "degree",
+    "professional_title", "staff_type", "home_unit", "position", "rank", "current_post_since",
+    "native_place", "native_region_code", "expertise", "phone", "id_number",
+]
+
+
+# Units -------------------------------------------------------------------------------------
+
+
+def unit_field_errors(fields: dict[str, Any]) -> dict[str, str]:
+    """Problems with unit fields, by field name, in Chinese. Shared by forms and the importer."""
+    errors: dict[str, str] = {}
+    name = (fields.get("name") or "").strip()
+    if not name:
+        errors["name"] = _("单位名称不能为空。")
+    elif len(name) > 100:
+        errors["name"] = _("单位名称不能超过100个字。")
+    if fields.get("kind") not in OrgKind.values:
+        errors["kind"] = _("单位类型不在可选范围内。")
+    if fields.get("level") not in OrgLevel.values:
+        errors["level"] = _("行政级别不在可选范围内。")
+    code = (fields.get("region_code") or "").strip()
+    if code and not REGION_CODE.match(code):
+        errors["region_code"] = _("行政区划代码应为6位数字。")
+    return errors
+
+
+def _set_unit_pinyin(unit: Organisation) -> None:
+    syllables = text_syllables(unit.name)
+    unit.name_pinyin = " ".join(syllables)[:400]
+    unit.name_initials = initials(syllables)[:100]
+
+
+def _check_can_manage_under(actor: User, parent: Organisation | None) -> None:
+    scopes = scopes_of(actor)
+    if parent is None:
+        if not scopes.is_admin:
+            raise Forbidden(_("只有系统管理员可以创建顶级单位。"))
+    elif not scopes.covers(parent.path, [Role.COORDINATOR]):
+        raise Forbidden(_("上级单位不在您的管辖范围内。"))
+
+
+@transaction.atomic
+def unit_create(*, actor: User, parent: Organisation | None, **fields: Any) -> Organisation:
+    fields = {key: (value.strip() if isinstance(value, str) else value) for key, value in fields.items()}
+    errors = unit_field_errors(fields)
+    if errors:
+        raise ValidationFailed(_("单位信息有误。"), detail=errors)
+    _check_can_manage_under(actor, parent)
+    if Organisation.objects.filter(parent=parent, name=fields["name"]).exists():
+        raise ValidationFailed(_("同一上级下已有同名单位。"), detail={"name": _("同一上级下已有同名单位。")})
+    unit = Organisation(parent=parent, **{key: fields.get(key, "") for key in UNIT_FIELDS})
+    _set_unit_pinyin(unit)
+    unit.save()
+    unit.path = f"{parent.path if parent else ''}{unit.pk}."
+    unit.save(update_fields=["path"])
+    audit_record(actor=actor, action="org.create", obj=unit, detail={"parent": str(parent or "")})
+    return unit
+
+
+@transaction.atomic
+def unit_update(*, actor: User, unit: Organisation, **fields: Any) -> Organisation:
+    unit = Organisation.objects.select_for_update().get(pk=unit.pk)
+    if not scopes_of(actor).covers(unit.path, [Role.COORDINATOR]):
+        raise Forbidden(_("该单位不在您的管辖范围内。"))
+    merged = {key: getattr(unit, key) for key in UNIT_FIELDS} | {
+        key: (value.strip() if isinstance(value, str) else value) for key, value in fields.items()
+    }
+    errors = unit_field_errors(merged)
+    if errors:
+        raise ValidationFailed(_("单位信息有误。"), detail=errors)
+    if Organisation.objects.filter(parent_id=unit.parent_id, name=merged["name"]).exclude(pk=unit.pk).exists():
+        raise ValidationFailed(_("同一上级下已有同名单位。"), detail={"name": _("同一上级下已有同名单位。")})
+    before = {key: getattr(unit, key) for key in UNIT_FIELDS}
+    for key in UNIT_FIELDS:
+        setattr(unit, key, merged[key])
+    changes = changed_fields(unit, before, UNIT_FIELDS)
+    if changes:
+        _set_unit_pinyin(unit)
+        unit.save(update_fields=[*changes.keys(), "name_pinyin", "name_initials", "updated_at"])
+        audit_record(actor=actor, action="org.update", obj=unit, detail={"changes": changes})
+    return unit
+
+
+@transaction.atomic
+def unit_move(*, actor: User, unit: Organisation, new_parent: Organisation) -> Organisation:
+    """Move a unit and its whole subtree under `new_parent`; paths of descendants follow."""
+    unit = Organisation.objects.select_for_update().get(pk=unit.pk)
+    new_parent = Organisation.objects.get(pk=new_parent.pk)
+    scopes = scopes_of(actor)
+    if not scopes.covers(unit.path, [Role.COORDINATOR]) or not scopes.covers(new_parent.path, [Role.COORDINATOR]):
+        raise Forbidden(_("单位或新的上级单位不在您的管辖范围内。"))
+    if new_parent.path.startswith(unit.path):
+        raise ValidationFailed(_("不能把单位移动到它自己或它的下级单位之下。"), detail={"parent": _("不能把单位移动到它自己或它的下级单位之下。")})
+    if new_parent.pk == unit.parent_id:
+        return unit
+    if Organisation.objects.filter(parent=new_parent, name=unit.name).exists():
+        raise ValidationFailed(_("新的上级单位下已有同名单位。"), detail={"parent": _("新的上级单位下已有同名单位。")})
+    old_path, old_parent = unit.path, unit.parent
+    new_path = f"{new_parent.path}{unit.pk}."
+    descendants = list(
+        Organisation.objects.select_for_update().filter(path__startswith=old_path).exclude(pk=unit.pk)
+    )
+    unit.parent = new_parent
+    unit.path = new_path
+    unit.save(update_fields=["parent", "path", "updated_at"])
+    for descendant in descendants:
+        descendant.path = new_path + descendant.path[len(old_path):]
+    Organisation.objects.bulk_update(descendants, ["path"], batch_size=500)
+    audit_record(
+        actor=actor,
+        action="org.move",
+        obj=unit,
+        detail={"from": str(old_parent or ""), "to": str(new_parent), "subtree_size": len(descendants) + 1},
+    )
+    return unit
+
+
+# Cadres ------------------------------------------------------------------------------------
+
+
+def cadre_field_errors(fields: dict[str, Any]) -> dict[str, str]:
+    """Problems with cadre profile fields, by field name, in Chinese (forms and importer)."""
+    errors: dict[str, str] = {}
+    name = (fields.get("name") or "").strip()
+    if not name:
+        errors["name"] = _("姓名不能为空。")
+    elif len(name) > 50:
+        errors["name"] = _("姓名不能超过50个字。")
+    choice_fields = {
+        "gender": vocab.Gender, "political_status": vocab.PoliticalStatus,
+        "education": vocab.Education, "degree": vocab.Degree,
+        "staff_type": vocab.StaffType, "rank": vocab.Rank,
+    }
+    for field, choices in choice_fields.items():
+        if fields.get(field) not in choices.values:
+            errors[field] = _("不在可选范围内：%(options)s。") % {"options": "、".join(choices.values)}
+    if fields.get("ethnicity") not in vocab.ETHNICITIES:
+        errors["ethnicity"] = _("民族名称不规范，应填写如“汉族”“蒙古族”。")
+    birth_date = fields.get("birth_date")
+    if not isinstance(birth_date, dt.date):
+        errors["birth_date"] = _("出生日期不能为空，格式如 1985-06-01。")
+    elif not (dt.date(1940, 1, 1) <= birth_date <= dt.date.today()):
+        errors["birth_date"] = _("出生日期不在合理范围内。")
+    since = fields.get("current_post_since")
+    if since is not None and not isinstance(since, dt.date):
+        errors["current_post_since"] = _("任现职时间格式应如 2020-03-01。")
+    if not isinstance(fields.get("home_unit"), Organisation):
+        errors["home_unit"] = _("工作单位不存在。")
+    number = normalise_id_number(fields.get("id_number") or "")
+    problem = id_number_problem(number, birth_date if isinstance(birth_date, dt.date) else None)
+    if problem:
+        errors["id_number"] = problem
+    phone = (fields.get("phone") or "").strip()
+    if phone and not PHONE.match(phone):
+        errors["phone"] = _("手机号码应为以1开头的11位数字。")
+    code = (fields.get("native_region_code") or "").strip()
+    if code and not REGION_CODE.match(code):
+        errors["native_region_code"] = _("行政区划代码应为6位数字。")
+    expertise = fields.get("expertise") or []
+    if not isinstance(expertise, list) or any(not isinstance(tag, str) or len(tag) > 20 for tag in expertise):
+        errors["expertise"] = _("专业特长每项不超过20个字。")
+    return errors
+
+
+def parse_tags(text: str) -> list[str]:
+    """Expertise tags from free text: separated by 、，, ; or spaces; duplicates dropped."""
+    parts = re.split(r"[、，,；;\s]+", text or "")
+    seen: dict[str, None] = {}
+    for part in parts:
+        if part.strip():
+            seen.setdefault(part.strip(), None)
+    return list(seen)
+
+
+def _normalised_cadre_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    clean = {key: (value.strip() if isinstance(value, str) else value) for key, value in fields.items()}
+    if "id_number" in clean:
+        clean["id_number"] = normalise_id_number(clean["id_number"] or "")
+    for key in ("professional_title", "position", "native_place", "native_region_code", "phone"):
+        clean.setdefault(key, "")
+        if clean[key] is None:
+            clean[key] = ""
+    clean.setdefault("degree", vocab.Degree.NONE)
+    clean.setdefault("ethnicity", "汉族")
+    clean.setdefault("expertise", [])
+    clean.setdefault("current_post_since", None)
+    return clean
+
+
+def _check_can_manage_cadre_in(actor: User, unit: Organisation) -> None:
+    if not scopes_of(actor).covers(unit.path, ROSTER_ROLES):
+        raise Forbidden(_("该工作单位不在您的管辖范围内。"))
+
+
+def _set_cadre_pinyin(profile: CadreProfile) -> None:
+    syllables = name_syllables(profile.name)
+    profile.name_pinyin = " ".join(syllables)[:300]
+    profile.name_initials = initials(syllables)[:50]
+
+
+@transaction.atomic
+def cadre_create(*, actor: User, relatives: list[dict[str, Any]] | None = None, **fields: Any) -> CadreProfile:
+    fields = _normalised_cadre_fields(fields)
+    errors = cadre_field_errors(fields)
+    if errors:
+        raise ValidationFailed(_("干部信息有误。"), detail=errors)
+    _check_can_manage_cadre_in(actor, fields["home_unit"])
+    if CadreProfile.objects.filter(id_number=fields["id_number"]).exists():
+        raise ValidationFailed(_("该身份证号已登记。"), detail={"id_number": _("该身份证号已登记。")})
+    profile = CadreProfile(**{key: fields[key] for key in CADRE_FIELDS})
+    _set_cadre_pinyin(profile)
+    profile.save()
+    _replace_relatives(profile, relatives or [])
+    audit_record(actor=actor, action="cadre.create", obj=profile, detail={"home_unit": str(profile.home_unit)})
+    return profile
+
+
+@transaction.atomic
+def cadre_update(
+    *, actor: User, profile: CadreProfile, relatives: list[dict[str, Any]] | None = None, **fields: Any
+) -> CadreProfile:
+    profile = CadreProfile.objects.select_for_update().select_related("home_unit").get(pk=profile.pk)
+    _check_can_manage_cadre_in(actor, profile.home_unit)
+    merged = {key: getattr(profile, key) for key in CADRE_FIELDS} | _normalised_cadre_fields(fields)
+    errors = cadre_field_errors(merged)
+    if errors:
+        raise ValidationFailed(_("干部信息有误。"), detail=errors)
+    _check_can_manage_cadre_in(actor, merged["home_unit"])
+    if CadreProfile.objects.filter(id_number=merged["id_number"]).exclude(pk=profile.pk).exists():
+        raise ValidationFailed(_("该身份证号已登记。"), detail={"id_number": _("该身份证号已登记。")})
+    before = {key: getattr(profile, key) for key in CADRE_FIELDS}
+    for key in CADRE_FIELDS:
+        setattr(profile, key, merged[key])
+    changes = changed_fields(profile, before, CADRE_FIELDS)
+    # ID numbers are personal data: the trail records that it changed, never the numbers.
+    if "id_number" in changes:
+        changes["id_number"] = ["***", "***"]
+    if "phone" in changes:
+        changes["phone"] = ["***", "***"]
+    relatives_changed = relatives is not None and _replace_relatives(profile, relatives)
+    if changes:
+        _set_cadre_pinyin(profile)
+        profile.save(update_fields=[*(f for f in changes), "name_pinyin", "name_initials", "updated_at"])
+    if changes or relatives_changed:
+        audit_record(
+            actor=actor,
+            action="cadre.update",
+            obj=profile,
+            detail={"changes": changes, "relatives_changed": bool(relatives_changed)},
+        )
+    return profile
+
+
+def relative_errors(relatives: list[dict[str, Any]]) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    for index, relative in enumerate(relatives, start=1):
+        for key, label in (("name", _("姓名")), ("relation", _("关系")), ("unit_name", _("工作单位"))):
+            if not (relative.get(key) or "").strip():
+                errors[f"relatives.{index}.{key}"] = _("第%(n)s位亲属的%(label)s不能为空。") % {"n": index, "label": label}
+    return errors
+
+
+def _replace_relatives(profile: CadreProfile, relatives: list[dict[str, Any]]) -> bool:
+    """Make the profile's relatives exactly `relatives`; True when anything changed."""
+    errors = relative_errors(relatives)
+    if errors:
+        raise ValidationFailed(_("回避关系信息有误。"), detail=errors)
+    wanted = [
+        (r["name"].strip(), r["relation"].strip(), r["unit_name"].strip(), r.get("unit"))
+        for r in relatives
+    ]
+    current = [(r.name, r.relation, r.unit_name, r.unit) for r in profile.relatives.all()]
+    if wanted == current:
+        return False
+    profile.relatives.all().delete()
+    for name, relation, unit_name, unit in wanted:
+        CadreRelative.objects.create(profile=profile, name=name, relation=relation, unit_name=unit_name, unit=unit)
+    return True
+
+
+# Accounts and roles ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def account_create(
+    *, actor: User | None, username: str, full_name: str, password: str, profile: CadreProfile | None = None
+) -> User:
+    username = username.strip()
+    if not re.match(r"^[A-Za-z0-9_.@-]{3,150}$", username):
+        raise ValidationFailed(_("用户名应为3位以上的字母、数字或 _ . @ -。"), detail={"username": _("用户名格式不正确。")})
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationFailed(_("用户名已被使用。"), detail={"username": _("用户名已被使用。")})
+    user = User(username=username, full_name=full_name.strip())
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        raise ValidationFailed(" ".join(error.messages), detail={"password": " ".join(error.messages)}) from error
+    user.set_password(password)
+    user.save()
+    if profile is not None:
+        if profile.user_id is not None:
+            raise ValidationFailed(_("该干部已有账号。"))
+        profile.user = user
+        profile.save(update_fields=["user", "updated_at"])
+    audit_record(actor=actor, action="account.create", obj=user, detail={"profile": str(profile or "")})
+    return user
+
+
+def _check_can_grant(actor: User, role: str, organisation: Organisation) -> None:
+    scopes = scopes_of(actor)
+    if scopes.is_admin:
+        return
+    if role == Role.ADMIN:
+        raise Forbidden(_("只有系统管理员可以授予系统管理员角色。"))
+    if not scopes.covers(organisation.path, [Role.COORDINATOR]):
+        raise Forbidden(_("该单位不在您的管辖范围内，不能在此授权。"))
+
+
+@transaction.atomic
+def role_grant(*, actor: User, user: User, role: str, organisation: Organisation) -> RoleAssignment:
+    if role not in Role.values:
+        raise ValidationFailed(_("角色不存在。"), detail={"role": _("角色不存在。")})
+    _check_can_grant(actor, role, organisation)
+    if RoleAssignment.objects.filter(user=user, role=role, organisation=organisation).exists():
+        raise ValidationFailed(_("该账号已在此范围内拥有该角色。"))
+    assignment = RoleAssignment.objects.create(user=user, role=role, organisation=organisation, granted_by=actor)
+    audit_record(
+        actor=actor,
+        action="role.grant",
+        obj=assignment,
+        detail={"user": user.username, "role": role, "organisation": organisation.name},
+    )
+    return assignment
+
+
+@transaction.atomic
+def role_revoke(*, actor: User, assignment: RoleAssignment) -> None:
+    assignment = RoleAssignment.objects.select_for_update().select_related("organisation", "user").get(pk=assignment.pk)
+    _check_can_grant(actor, assignment.role, assignment.organisation)
+    if assignment.user_id == actor.pk and assignment.role in {Role.ADMIN, Role.COORDINATOR}:
+        raise ValidationFailed(_("不能撤销自己的管理角色，请由其他管理员操作。"))
+    audit_record(
+        actor=actor,
+        action="role.revoke",
+        obj=assignment,
+        detail={"user": assignment.user.username, "role": assignment.role, "organisation": assignment.organisation.name},
+    )
+    assignment.delete()

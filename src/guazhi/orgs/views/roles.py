@@ -1,0 +1,20 @@
+"""Placeholder until this module is written."""
+
+from django.http import HttpResponse
+
+from guazhi.orgs.access import ANY_ROLE, roles_required
+
+
+@roles_required(ANY_ROLE)
+def role_list(request, **kwargs):  # type: ignore[no-untyped-def]
+    return HttpResponse("placeholder")
+
+
+@roles_required(ANY_ROLE)
+def role_grant(request, **kwargs):  # type: ignore[no-untyped-def]
+    return HttpResponse("placeholder")
+
+
+@roles_required(ANY_ROLE)
+def role_revoke(request, **kwargs):  # type: ignore[no-untyped-def]
+    return HttpResponse("placeholder")
