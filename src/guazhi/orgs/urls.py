@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from guazhi.orgs.views import cadres, roles, transfers, units
+from guazhi.orgs.views import cadres, roles, roster, transfers, units
 
 app_name = "orgs"
 
@@ -14,7 +14,7 @@ urlpatterns = [
     path("units/<int:unit_pk>/move/", units.unit_move, name="unit_move"),
     path("units/import/", transfers.unit_import, name="unit_import"),
     path("units/import/sample.xlsx", transfers.unit_import_sample, name="unit_import_sample"),
-    path("cadres/", cadres.cadre_list, name="cadre_list"),
+    path("cadres/", roster.cadre_list, name="cadre_list"),
     path("cadres/new/", cadres.cadre_create, name="cadre_create"),
     path("cadres/<int:cadre_pk>/", cadres.cadre_detail, name="cadre_detail"),
     path("cadres/<int:cadre_pk>/edit/", cadres.cadre_edit, name="cadre_edit"),
