@@ -8,6 +8,7 @@ ALLOWED_HOSTS and, for a province, DATABASE_URL pointing at PostgreSQL.
 import os
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlparse
 
 import dj_database_url
@@ -102,11 +103,11 @@ TEMPLATES = [
 FORM_RENDERER = "django.forms.renderers.DjangoTemplates"
 
 
-def database_from_env() -> dict:
+def database_from_env() -> dict[str, Any]:
     url = os.environ.get("DATABASE_URL", "")
     if not url:
         url = f"sqlite:///{VAR_DIR / 'guazhi.sqlite3'}"
-    config = dj_database_url.parse(url, conn_max_age=600, conn_health_checks=True)
+    config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=600, conn_health_checks=True))
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets readers run beside the one writer; IMMEDIATE takes the write lock at the
         # start of a transaction so two writers queue instead of failing half-way.

@@ -5,7 +5,7 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 
 from guazhi.core.errors import Forbidden
 from guazhi.orgs.scopes import scopes_of
@@ -31,7 +31,7 @@ def roles_required(*roles: str) -> Callable:
     return decorator
 
 
-def public(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def public(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """Marks a view that anyone may open (login page, health check): a decision, not an omission."""
     view.guazhi_public = True  # type: ignore[attr-defined]
     return view

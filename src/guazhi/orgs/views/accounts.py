@@ -29,7 +29,7 @@ logout_view = public(LogoutView.as_view())
 
 @roles_required(ANY_ROLE)
 def password_change_view(request: HttpRequest) -> HttpResponse:
-    form = PasswordChangeForm(request.user, request.POST or None)
+    form = PasswordChangeForm(request.user, request.POST or None)  # type: ignore[arg-type]  # the guard ensures a login
     if request.method == "POST" and form.is_valid():
         user = form.save()
         update_session_auth_hash(request, user)
