@@ -2,6 +2,7 @@
 
 import datetime as dt
 import re
+import unicodedata
 from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
@@ -13,7 +14,7 @@ from guazhi.core.audit import audit_record, changed_fields
 from guazhi.core.errors import Forbidden, ValidationFailed
 from guazhi.core.text import initials, name_syllables, text_syllables
 from guazhi.orgs import vocab
-from guazhi.orgs.idcard import id_number_problem, normalise_id_number
+from guazhi.orgs.idcard import gender_of, id_number_problem, normalise_id_number
 from guazhi.orgs.models import (
     CadreProfile,
     CadreRelative,
@@ -26,8 +27,9 @@ from guazhi.orgs.models import (
 )
 from guazhi.orgs.scopes import ROSTER_ROLES, scopes_of
 
-REGION_CODE = re.compile(r"^\d{6}$")
-PHONE = re.compile(r"^1\d{10}$")
+# ASCII only: a bare \d also takes full-width and other scripts' digits (１３８…).
+REGION_CODE = re.compile(r"^\d{6}$", re.ASCII)
+PHONE = re.compile(r"^1\d{10}$", re.ASCII)
 UNIT_FIELDS = ["name", "kind", "level", "region_name", "region_code"]
 CADRE_FIELDS = [
     "name", "gender", "birth_date", "ethnicity", "political_status", "education", "degree",
@@ -47,10 +49,16 @@ def unit_field_errors(fields: dict[str, Any]) -> dict[str, str]:
         errors["name"] = _("单位名称不能为空。")
     elif len(name) > 100:
         errors["name"] = _("单位名称不能超过100个字。")
-    if fields.get("kind") not in OrgKind.values:
+    if not fields.get("kind"):
+        errors["kind"] = _("单位类型不能为空。")
+    elif fields.get("kind") not in OrgKind.values:
         errors["kind"] = _("单位类型不在可选范围内。")
-    if fields.get("level") not in OrgLevel.values:
+    if not fields.get("level"):
+        errors["level"] = _("行政级别不能为空。")
+    elif fields.get("level") not in OrgLevel.values:
         errors["level"] = _("行政级别不在可选范围内。")
+    if len((fields.get("region_name") or "").strip()) > 50:
+        errors["region_name"] = _("行政区划名称不能超过50个字。")
     code = (fields.get("region_code") or "").strip()
     if code and not REGION_CODE.match(code):
         errors["region_code"] = _("行政区划代码应为6位数字。")
@@ -183,6 +191,14 @@ def cadre_field_errors(fields: dict[str, Any]) -> dict[str, str]:
     problem = id_number_problem(number, birth_date if isinstance(birth_date, dt.date) else None)
     if problem:
         errors["id_number"] = problem
+    elif fields.get("gender") in vocab.Gender.values and gender_of(number) != fields["gender"]:
+        # GB 11643: the 17th digit is odd for men and even for women.
+        errors["gender"] = _(
+            "性别与身份证号不一致：身份证号第17位为%(parity)s，性别应为“%(gender)s”。"
+        ) % {
+            "parity": _("奇数") if int(number[16]) % 2 else _("偶数"),
+            "gender": gender_of(number),
+        }
     phone = (fields.get("phone") or "").strip()
     if phone and not PHONE.match(phone):
         errors["phone"] = _("手机号码应为以1开头的11位数字。")
@@ -205,19 +221,36 @@ def parse_tags(text: str) -> list[str]:
     return list(seen)
 
 
-def _normalised_cadre_fields(fields: dict[str, Any]) -> dict[str, Any]:
+def _normalised_cadre_fields(
+    fields: dict[str, Any], *, with_defaults: bool = True
+) -> dict[str, Any]:
+    """Stripped values; on create, defaults for the optional fields. An update passes only what
+    it changes, so it takes no defaults (they would blank the fields it did not mention)."""
     clean = {key: (value.strip() if isinstance(value, str) else value) for key, value in fields.items()}
+    # Chinese input methods type full-width digits (１３８…); NFKC turns them into ASCII.
+    for key in ("id_number", "phone", "native_region_code"):
+        if isinstance(clean.get(key), str):
+            clean[key] = unicodedata.normalize("NFKC", clean[key])
     if "id_number" in clean:
         clean["id_number"] = normalise_id_number(clean["id_number"] or "")
     for key in ("professional_title", "position", "native_place", "native_region_code", "phone"):
-        clean.setdefault(key, "")
-        if clean[key] is None:
+        if key in clean and clean[key] is None:
             clean[key] = ""
+    if not with_defaults:
+        return clean
+    for key in ("professional_title", "position", "native_place", "native_region_code", "phone"):
+        clean.setdefault(key, "")
     clean.setdefault("degree", vocab.Degree.NONE)
     clean.setdefault("ethnicity", "汉族")
     clean.setdefault("expertise", [])
     clean.setdefault("current_post_since", None)
     return clean
+
+
+def cadre_input_errors(fields: dict[str, Any]) -> dict[str, str]:
+    """What cadre_create would refuse in these fields, before scope and duplicates: lets a form
+    whose other parts failed still show the profile's own problems in the same round."""
+    return cadre_field_errors(_normalised_cadre_fields(fields))
 
 
 def _check_can_manage_cadre_in(actor: User, unit: Organisation) -> None:
@@ -231,10 +264,16 @@ def _set_cadre_pinyin(profile: CadreProfile) -> None:
     profile.name_initials = initials(syllables)[:50]
 
 
+# Bulk loaders (orgs/demo.py `seed`) skip these services for speed but must fill the same fields.
+fill_unit_pinyin = _set_unit_pinyin
+fill_cadre_pinyin = _set_cadre_pinyin
+
+
 @transaction.atomic
 def cadre_create(*, actor: User, relatives: list[dict[str, Any]] | None = None, **fields: Any) -> CadreProfile:
     fields = _normalised_cadre_fields(fields)
-    errors = cadre_field_errors(fields)
+    # Relatives are checked with the fields so a form shows every problem at once.
+    errors = cadre_field_errors(fields) | relative_errors(relatives or [])
     if errors:
         raise ValidationFailed(_("干部信息有误。"), detail=errors)
     _check_can_manage_cadre_in(actor, fields["home_unit"])
@@ -254,8 +293,12 @@ def cadre_update(
 ) -> CadreProfile:
     profile = CadreProfile.objects.select_for_update().select_related("home_unit").get(pk=profile.pk)
     _check_can_manage_cadre_in(actor, profile.home_unit)
-    merged = {key: getattr(profile, key) for key in CADRE_FIELDS} | _normalised_cadre_fields(fields)
+    merged = {key: getattr(profile, key) for key in CADRE_FIELDS} | _normalised_cadre_fields(
+        fields, with_defaults=False
+    )
     errors = cadre_field_errors(merged)
+    if relatives is not None:
+        errors |= relative_errors(relatives)
     if errors:
         raise ValidationFailed(_("干部信息有误。"), detail=errors)
     _check_can_manage_cadre_in(actor, merged["home_unit"])
@@ -311,6 +354,38 @@ def _replace_relatives(profile: CadreProfile, relatives: list[dict[str, Any]]) -
     return True
 
 
+@transaction.atomic
+def cadre_account_create(
+    *, actor: User, profile: CadreProfile, username: str, password: str
+) -> User:
+    """Open a login for a cadre the actor manages, holding the cadre role over the home unit."""
+    profile = CadreProfile.objects.select_for_update().select_related("home_unit").get(
+        pk=profile.pk
+    )
+    _check_can_manage_cadre_in(actor, profile.home_unit)
+    if profile.user_id is not None:
+        raise ValidationFailed(_("该干部已有账号。"))
+    user = account_create(
+        actor=actor, username=username, full_name=profile.name, password=password, profile=profile
+    )
+    # Not role_grant: that is for coordinators granting anything in their subtree, while the
+    # authority here is managing this profile, which dispatch admins hold too.
+    assignment = RoleAssignment.objects.create(
+        user=user, role=Role.CADRE, organisation=profile.home_unit, granted_by=actor
+    )
+    audit_record(
+        actor=actor,
+        action="role.grant",
+        obj=assignment,
+        detail={
+            "user": user.username,
+            "role": Role.CADRE.value,
+            "organisation": profile.home_unit.name,
+        },
+    )
+    return user
+
+
 # Accounts and roles ------------------------------------------------------------------------
 
 
@@ -353,6 +428,9 @@ def _check_can_grant(actor: User, role: str, organisation: Organisation) -> None
 def role_grant(*, actor: User, user: User, role: str, organisation: Organisation) -> RoleAssignment:
     if role not in Role.values:
         raise ValidationFailed(_("角色不存在。"), detail={"role": _("角色不存在。")})
+    if not user.is_active:
+        message = _("该账号已停用，不能授权。")
+        raise ValidationFailed(message, detail={"user": message})
     _check_can_grant(actor, role, organisation)
     if RoleAssignment.objects.filter(user=user, role=role, organisation=organisation).exists():
         raise ValidationFailed(_("该账号已在此范围内拥有该角色。"))
