@@ -1,10 +1,212 @@
-"""Placeholder until this module is written."""
+"""The audit log page: who did what, when and from where, for coordinators and admins."""
 
-from django.http import HttpResponse
+import datetime as dt
+import json
+from typing import Any
 
-from guazhi.orgs.access import ANY_ROLE, roles_required
+from django import forms
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from guazhi.core import selectors
+from guazhi.core.rendering import render_page
+from guazhi.orgs.access import roles_required
+from guazhi.orgs.models import Role
+
+PAGE_SIZE = 50
+DETAIL_LIMIT = 160
+
+# Actions the code base records, in words people read. Unknown actions fall back to
+# "<verb> <thing>" by the parts of their name, then to the code itself.
+ACTION_LABELS: dict[str, Promise] = {
+    "auth.login": _("登录"),
+    "auth.logout": _("退出登录"),
+    "auth.login_failed": _("登录失败"),
+    "auth.password_change": _("修改密码"),
+    "account.create": _("创建账号"),
+    "account.bootstrap_admin": _("创建初始管理员"),
+    "org.create": _("新建单位"),
+    "org.update": _("修改单位"),
+    "org.move": _("移动单位"),
+    "cadre.create": _("新增干部"),
+    "cadre.update": _("修改干部信息"),
+    "role.grant": _("授予角色"),
+    "role.revoke": _("撤销角色"),
+    "calendar.override_create": _("新增工作日历调整"),
+    "calendar.override_update": _("修改工作日历调整"),
+    "calendar.override_delete": _("删除工作日历调整"),
+    "calendar.import_year": _("录入全年放假安排"),
+    "job.start": _("启动后台任务"),
+    "export": _("导出"),
+}
+VERBS: dict[str, Promise] = {
+    "create": _("新建"),
+    "update": _("修改"),
+    "delete": _("删除"),
+    "import": _("导入"),
+    "export": _("导出"),
+    "grant": _("授予"),
+    "revoke": _("撤销"),
+    "approve": _("审批"),
+}
+THINGS: dict[str, Promise] = {
+    "org": _("单位"),
+    "cadre": _("干部"),
+    "role": _("角色"),
+    "account": _("账号"),
+    "calendar": _("工作日历"),
+    "job": _("后台任务"),
+}
+OBJECT_TYPES: dict[str, Promise] = {
+    "orgs.organisation": _("单位"),
+    "orgs.cadreprofile": _("干部"),
+    "orgs.roleassignment": _("角色授权"),
+    "orgs.user": _("账号"),
+    "core.workdayoverride": _("工作日历调整"),
+    "core.job": _("后台任务"),
+}
+DETAIL_KEYS: dict[str, Promise] = {
+    "changes": _("变更"),
+    "date": _("日期"),
+    "is_workday": _("上班"),
+    "note": _("说明"),
+    "year": _("年份"),
+    "user": _("账号"),
+    "username": _("用户名"),
+    "role": _("角色"),
+    "organisation": _("单位"),
+    "parent": _("上级单位"),
+    "from": _("原上级"),
+    "to": _("新上级"),
+    "home_unit": _("工作单位"),
+    "kind": _("类型"),
+    "created": _("新增"),
+    "updated": _("更新"),
+    "unchanged": _("未变"),
+    "rest_days": _("放假"),
+    "make_up_workdays": _("调休上班"),
+    "subtree_size": _("单位数"),
+    "profile": _("干部"),
+    "relatives_changed": _("亲属变更"),
+}
 
 
-@roles_required(ANY_ROLE)
-def audit_list(request, **kwargs):  # type: ignore[no-untyped-def]
-    return HttpResponse("placeholder")
+def action_label(action: str) -> str:
+    if action in ACTION_LABELS:
+        return str(ACTION_LABELS[action])
+    thing, _dot, verb = action.partition(".")
+    if verb in VERBS:
+        return (
+            f"{VERBS[verb]}{THINGS.get(thing, '')}"
+            if thing in THINGS
+            else f"{VERBS[verb]}（{action}）"
+        )
+    return action
+
+
+def _value_text(key: str, value: Any) -> str:
+    if isinstance(value, bool):
+        return str(_("是") if value else _("否"))
+    if value is None or value == "":
+        return "—"
+    if key == "role" and value in Role.values:
+        return str(Role(value).label)
+    if isinstance(value, list):
+        return "、".join(_value_text(key, item) for item in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def compact_detail(detail: Any, limit: int = DETAIL_LIMIT) -> str:
+    """One line a person can scan: 'key: value; changes: name 旧 → 新', cut at `limit`."""
+    if not isinstance(detail, dict) or not detail:
+        return "" if not detail else str(detail)[:limit]
+    parts = []
+    for key, value in detail.items():
+        label = str(DETAIL_KEYS.get(key, key))
+        if key == "changes" and isinstance(value, dict):
+            for field, change in value.items():
+                if isinstance(change, list) and len(change) == 2:
+                    old, new = (_value_text(field, side) for side in change)
+                    parts.append(f"{field}: {old} → {new}")
+                else:
+                    parts.append(f"{field}: {_value_text(field, change)}")
+        else:
+            parts.append(f"{label}: {_value_text(key, value)}")
+    text = "；".join(parts)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+EVERYTHING = ("", _("全部"))
+
+
+class AuditFilterForm(forms.Form):
+    action = forms.ChoiceField(
+        label=_("操作"), required=False, choices=[EVERYTHING, *ACTION_LABELS.items()]
+    )
+    actor = forms.CharField(label=_("操作人"), required=False, max_length=50)
+    object_type = forms.ChoiceField(
+        label=_("对象类型"), required=False, choices=[EVERYTHING, *OBJECT_TYPES.items()]
+    )
+    date_from = forms.DateField(
+        label=_("开始日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    date_to = forms.DateField(
+        label=_("结束日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if isinstance(start, dt.date) and isinstance(end, dt.date) and end < start:
+            self.add_error("date_to", _("结束日期不能早于开始日期。"))
+        return cleaned
+
+
+@roles_required(Role.COORDINATOR)
+def audit_list(request: HttpRequest) -> HttpResponse:
+    """Newest first, 50 a page; the filters apply as they are changed (htmx swaps the results).
+
+    A filter field with a bad value shows its error and is left out; the others still apply.
+    """
+    form = AuditFilterForm(request.GET)
+    form.is_valid()
+    filters = form.cleaned_data
+    events = selectors.audit_event_list(
+        actor=request.user,
+        action=filters.get("action") or "",
+        actor_name=filters.get("actor") or "",
+        object_type=filters.get("object_type") or "",
+        date_from=filters.get("date_from"),
+        date_to=filters.get("date_to"),
+    )
+    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [
+        {
+            "event": event,
+            "action": action_label(event.action),
+            "object_type": str(OBJECT_TYPES.get(event.object_type, event.object_type)),
+            "detail": compact_detail(event.detail),
+            "detail_full": json.dumps(event.detail, ensure_ascii=False) if event.detail else "",
+        }
+        for event in page.object_list
+    ]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render_page(
+        request,
+        "core/audit_list.html",
+        {"form": form, "page": page, "rows": rows, "query": query.urlencode()},
+        partial="results",
+    )
