@@ -1,5 +1,7 @@
 """Chinese text helpers: pinyin keys for sorting and initials search (zs finds 张三)."""
 
+import re
+
 from pypinyin import Style, lazy_pinyin
 
 # Surnames read differently from the same character in ordinary words (单 shàn, not dān).
@@ -26,8 +28,17 @@ def text_syllables(text: str) -> list[str]:
     return _syllables(text.strip())
 
 
+# Runs of letters or digits. pypinyin passes non-Chinese text through unchanged, so the middle
+# dot of minority names (买买提·艾力) or a hyphen would otherwise become a "syllable".
+_WORD = re.compile(r"[^\W_]+")
+
+
 def _syllables(text: str) -> list[str]:
-    return [s.lower() for s in lazy_pinyin(text, style=Style.NORMAL, errors="default") if s.strip()]
+    return [
+        word
+        for token in lazy_pinyin(text, style=Style.NORMAL, errors="default")
+        for word in _WORD.findall(token.lower())
+    ]
 
 
 def pinyin_key(syllables: list[str]) -> str:
