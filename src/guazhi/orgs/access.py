@@ -2,13 +2,16 @@
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 
 from guazhi.core.errors import Forbidden
 from guazhi.orgs.scopes import scopes_of
+
+if TYPE_CHECKING:
+    from guazhi.orgs.models import User
 
 ANY_ROLE = "__any__"
 
@@ -35,3 +38,8 @@ def public(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseB
     """Marks a view that anyone may open (login page, health check): a decision, not an omission."""
     view.guazhi_public = True  # type: ignore[attr-defined]
     return view
+
+
+def acting_user(request: HttpRequest) -> "User":
+    """The logged-in account, typed: behind `roles_required` the visitor is never anonymous."""
+    return cast("User", request.user)

@@ -1,6 +1,8 @@
 """Resident ID numbers (GB 11643-1999): check digit, birth date, masking for display."""
 
 import datetime as dt
+import re
+import unicodedata
 
 from django.utils.translation import gettext as _
 
@@ -13,13 +15,18 @@ def check_character(first17: str) -> str:
     return CHECK_CHARACTERS[total % 11]
 
 
+ID_NUMBER_SHAPE = re.compile(r"[0-9]{17}[0-9X]")
+
+
 def normalise_id_number(raw: str) -> str:
-    return raw.strip().replace(" ", "").upper()
+    """Full-width digits (１１０…) typed on Chinese keyboards become ASCII; x becomes X."""
+    return unicodedata.normalize("NFKC", raw).strip().replace(" ", "").upper()
 
 
 def id_number_problem(number: str, birth_date: dt.date | None = None) -> str | None:
     """Why `number` is not a valid ID number for someone born on `birth_date`, or None."""
-    if len(number) != 18 or not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+    # ASCII digits only: str.isdigit() would also accept Arabic-Indic and other digits.
+    if not ID_NUMBER_SHAPE.fullmatch(number):
         return _("身份证号应为18位，前17位为数字，末位为数字或X。")
     try:
         encoded_birth = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))

@@ -276,7 +276,7 @@ def cadre_history(  # type: ignore[no-untyped-def]
     for record, changes in deltas:
         shown = [
             HistoryChange(
-                label=str(CadreProfile._meta.get_field(change.field).verbose_name),
+                label=str(getattr(CadreProfile._meta.get_field(change.field), "verbose_name", change.field)),
                 old=_history_value(change.field, change.old, names, sensitive),
                 new=_history_value(change.field, change.new, names, sensitive),
             )

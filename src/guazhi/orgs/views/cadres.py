@@ -1,6 +1,6 @@
 """Cadre profiles (干部档案): detail, create, edit, login account, and the cadre's own profile."""
 
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -10,7 +10,7 @@ from django.utils.translation import gettext
 from guazhi.core.errors import ValidationFailed
 from guazhi.core.rendering import render_page
 from guazhi.orgs import selectors, services
-from guazhi.orgs.access import roles_required
+from guazhi.orgs.access import acting_user, roles_required
 from guazhi.orgs.forms.cadres import (
     AccountForm,
     CadreForm,
@@ -23,14 +23,10 @@ from guazhi.orgs.models import CadreProfile, Role, User
 MANAGER_ROLES = (Role.COORDINATOR, Role.DISPATCH_ADMIN)
 
 
-def _actor(request: HttpRequest) -> User:
-    """The logged-in account: roles_required has already sent anonymous visitors to log in."""
-    return cast(User, request.user)
-
 
 @roles_required(*MANAGER_ROLES)
 def cadre_create(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = acting_user(request)
     units = selectors.cadre_home_unit_choices(actor=actor)
     form = CadreForm(request.POST or None, units=units)
     formset = relative_formset(request.POST or None)
@@ -51,7 +47,7 @@ def cadre_create(request: HttpRequest) -> HttpResponse:
 
 @roles_required(*MANAGER_ROLES)
 def cadre_edit(request: HttpRequest, cadre_pk: int) -> HttpResponse:
-    actor = _actor(request)
+    actor = acting_user(request)
     profile = selectors.access_cadre(actor=actor, pk=cadre_pk, manage=True)
     units = selectors.cadre_home_unit_choices(actor=actor)
     form = CadreForm(request.POST or None, units=units, initial=CadreForm.initial_for(profile))
@@ -94,14 +90,14 @@ def _render_form(
 # Host leaders and group leaders follow cadres through their postings, not their personnel files.
 @roles_required(*MANAGER_ROLES, Role.CADRE)
 def cadre_detail(request: HttpRequest, cadre_pk: int) -> HttpResponse:
-    actor = _actor(request)
+    actor = acting_user(request)
     profile = selectors.access_cadre(actor=actor, pk=cadre_pk)
     return render_page(request, "orgs/cadre_detail.html", _profile_context(actor, profile))
 
 
 @roles_required(Role.CADRE)
 def my_profile(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = acting_user(request)
     profile = selectors.cadre_profile_of(actor=actor)
     context = _profile_context(actor, profile) if profile is not None else {"profile": None}
     return render_page(request, "orgs/my_profile.html", context)
@@ -123,7 +119,7 @@ def _profile_context(actor: User, profile: CadreProfile) -> dict[str, Any]:
 
 @roles_required(*MANAGER_ROLES)
 def cadre_account_create(request: HttpRequest, cadre_pk: int) -> HttpResponse:
-    actor = _actor(request)
+    actor = acting_user(request)
     profile = selectors.access_cadre(actor=actor, pk=cadre_pk, manage=True)
     form = AccountForm(request.POST or None)
     if request.method == "POST" and profile.user_id is None and form.is_valid():
