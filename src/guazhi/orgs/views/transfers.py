@@ -1,30 +1,116 @@
-"""Placeholder until this module is written."""
+"""Excel in and out: importing units and the cadre roster, their sample sheets, the roster export.
 
-from django.http import HttpResponse
+The work runs as a background job (core.jobs); these views only check the upload, start the
+job and send the browser to the job's page, which shows progress and then the outcome.
+Unit import is for coordinators; the roster is for coordinators and dispatch admins, each
+within the units their roles reach (the importer checks every row against that scope).
+"""
 
-from guazhi.orgs.access import ANY_ROLE, roles_required
+from typing import cast
+
+from django import forms
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from guazhi.core.jobs import job_start
+from guazhi.core.rendering import render_page
+from guazhi.core.spreadsheets import (
+    MAX_UPLOAD_BYTES,
+    SheetSpec,
+    sheet_sample,
+    xlsx_response,
+    xlsx_upload_problem,
+)
+from guazhi.orgs import imports
+from guazhi.orgs.access import roles_required
+from guazhi.orgs.models import Role, User
+
+UNIT_IMPORTERS = (Role.COORDINATOR,)
+ROSTER_KEEPERS = (Role.COORDINATOR, Role.DISPATCH_ADMIN)
 
 
-@roles_required(ANY_ROLE)
-def unit_import(request, **kwargs):  # type: ignore[no-untyped-def]
-    return HttpResponse("placeholder")
+class XlsxUploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Excel 文件（.xlsx，不超过 5 MB）"),
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+        ),
+        error_messages={"required": gettext_lazy("请选择要上传的 Excel 文件。")},
+    )
+
+    def clean_file(self):  # type: ignore[no-untyped-def]
+        upload = self.cleaned_data["file"]
+        problem = xlsx_upload_problem(upload, upload.size)
+        if problem:
+            raise forms.ValidationError(problem)
+        return upload
 
 
-@roles_required(ANY_ROLE)
-def unit_import_sample(request, **kwargs):  # type: ignore[no-untyped-def]
-    return HttpResponse("placeholder")
+def _import_page(
+    request: HttpRequest, *, kind: str, spec: SheetSpec, template: str, sample_url: str
+) -> HttpResponse:
+    form = XlsxUploadForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+    )
+    if request.method == "POST" and form.is_valid():
+        job = job_start(actor=request.user, kind=kind, params={}, upload=form.cleaned_data["file"])
+        return redirect("core:job_detail", job_pk=job.pk)
+    return render_page(
+        request,
+        template,
+        {
+            "form": form,
+            "spec": spec,
+            "sample_url": sample_url,
+            "max_mb": MAX_UPLOAD_BYTES // (1024 * 1024),
+        },
+        status=400 if form.is_bound else 200,
+    )
 
 
-@roles_required(ANY_ROLE)
-def cadre_import(request, **kwargs):  # type: ignore[no-untyped-def]
-    return HttpResponse("placeholder")
+@roles_required(*UNIT_IMPORTERS)
+def unit_import(request: HttpRequest) -> HttpResponse:
+    return _import_page(
+        request,
+        kind=imports.UNIT_IMPORT,
+        spec=imports.unit_spec(),
+        template="orgs/import_units.html",
+        sample_url="orgs:unit_import_sample",
+    )
 
 
-@roles_required(ANY_ROLE)
-def cadre_import_sample(request, **kwargs):  # type: ignore[no-untyped-def]
-    return HttpResponse("placeholder")
+@roles_required(*UNIT_IMPORTERS)
+def unit_import_sample(request: HttpRequest) -> HttpResponse:
+    labels = imports.manageable_units(cast(User, request.user)).labels()
+    return xlsx_response(sheet_sample(imports.unit_spec(labels)), "单位导入模板.xlsx")
 
 
-@roles_required(ANY_ROLE)
-def cadre_export(request, **kwargs):  # type: ignore[no-untyped-def]
-    return HttpResponse("placeholder")
+@roles_required(*ROSTER_KEEPERS)
+def cadre_import(request: HttpRequest) -> HttpResponse:
+    return _import_page(
+        request,
+        kind=imports.CADRE_IMPORT,
+        spec=imports.cadre_spec(),
+        template="orgs/import_cadres.html",
+        sample_url="orgs:cadre_import_sample",
+    )
+
+
+@roles_required(*ROSTER_KEEPERS)
+def cadre_import_sample(request: HttpRequest) -> HttpResponse:
+    labels = imports.roster_units(cast(User, request.user)).labels()
+    return xlsx_response(sheet_sample(imports.cadre_spec(labels)), "干部名册导入模板.xlsx")
+
+
+@roles_required(*ROSTER_KEEPERS)
+@require_POST
+def cadre_export(request: HttpRequest) -> HttpResponse:
+    # POST only: starting work is a change of state, never what a prefetch or crawler may send.
+    query = request.POST.get("q", "")[:50]
+    job = job_start(actor=request.user, kind=imports.CADRE_EXPORT, params={"query": query})
+    return redirect("core:job_detail", job_pk=job.pk)

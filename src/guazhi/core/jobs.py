@@ -1,0 +1,215 @@
+"""Background jobs: the kinds and their handlers, starting one, its progress and its outcome.
+
+A handler is a plain function `handler(job, progress) -> dict` registered under a kind with
+`@job_kind(...)`. It reports progress by calling `progress(done, total)`, returns the result
+shown to the owner, or raises a GuazhiError whose Chinese message the owner reads instead.
+Apps register their kinds in a module named `jobs` or `imports`; those modules are imported on
+first use, so a task worker finds every kind without importing the URL configuration.
+"""
+
+import json
+import logging
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from pathlib import PurePath
+from typing import Any
+
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.module_loading import autodiscover_modules
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from guazhi.core.audit import audit_record
+from guazhi.core.errors import GuazhiError, NotFound
+from guazhi.core.models import Job
+
+logger = logging.getLogger(__name__)
+
+Handler = Callable[[Job, "Progress"], dict[str, Any]]
+JOB_MODULES = ("jobs", "imports")
+GENERIC_FAILURE = gettext_noop("任务执行失败，请稍后重试；如仍失败，请联系系统管理员。")
+
+
+@dataclass(frozen=True)
+class JobKind:
+    kind: str
+    label: str | Promise
+    handler: Handler
+
+
+_registry: dict[str, JobKind] = {}
+_discovered = False
+
+
+def job_kind(kind: str, *, label: str | Promise) -> Callable[[Handler], Handler]:
+    """Register the decorated function as the handler of `kind`."""
+
+    def decorator(handler: Handler) -> Handler:
+        _registry[kind] = JobKind(kind, label, handler)
+        return handler
+
+    return decorator
+
+
+def job_kind_get(kind: str) -> JobKind | None:
+    global _discovered
+    if kind not in _registry and not _discovered:
+        _discovered = True
+        autodiscover_modules(*JOB_MODULES)
+    return _registry.get(kind)
+
+
+def job_kind_label(kind: str) -> str:
+    found = job_kind_get(kind)
+    return str(found.label) if found else kind
+
+
+# Starting ----------------------------------------------------------------------------------
+
+
+def job_files_dir(job_id: uuid.UUID | str) -> str:
+    """Storage folder of one job's files (upload and result), under MEDIA_ROOT."""
+    return f"jobs/{job_id}"
+
+
+def job_start(
+    *, actor: Any, kind: str, params: dict[str, Any], upload: UploadedFile | None = None
+) -> Job:
+    """Create the job, keep its uploaded file, run it in a worker once the transaction commits."""
+    if job_kind_get(kind) is None:
+        raise ValueError(f"unknown job kind: {kind}")
+    job_id = uuid.uuid4()
+    params = dict(params)
+    if upload is not None:
+        # The stored name is ours, never the uploader's: the original name is only displayed.
+        suffix = PurePath(upload.name or "").suffix.lower()[:8] or ".bin"
+        params["upload"] = default_storage.save(f"{job_files_dir(job_id)}/upload{suffix}", upload)
+        params["upload_name"] = PurePath(upload.name or "").name[:200]
+    with transaction.atomic():
+        job = Job.objects.create(id=job_id, kind=kind, owner=actor, params=params)
+        audit_record(
+            actor=actor,
+            action="job.start",
+            obj=job,
+            detail={"kind": kind, "upload": params.get("upload_name", "")},
+        )
+        transaction.on_commit(partial(_enqueue, str(job.pk)))
+    return job
+
+
+def _enqueue(job_id: str) -> None:
+    from guazhi.core.tasks import run_job
+
+    run_job.enqueue(job_id)
+
+
+def access_job(*, actor: Any, pk: uuid.UUID | str) -> Job:
+    """The actor's own job; anyone else's looks missing, like a missing one."""
+    job = Job.objects.filter(pk=pk, owner_id=actor.pk).first()
+    if job is None:
+        raise NotFound()
+    return job
+
+
+# Progress ----------------------------------------------------------------------------------
+
+
+class Progress:
+    """What a handler calls as it goes: `progress(done, total)`.
+
+    Each report is one small UPDATE of two columns, and at most one per `interval` seconds
+    (plus the last one), so a 10 000-row import costs a few dozen writes, not 10 000.
+
+    A report made inside a transaction the handler opened (an import's all-or-nothing write)
+    would stay invisible until that transaction commits, so on PostgreSQL it goes through a
+    connection of its own that commits at once. SQLite allows one writer at a time: there the
+    bar moves while rows are checked and jumps to the end when the write commits.
+    """
+
+    def __init__(
+        self, job: Job, *, interval: float = 0.5, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.job = job
+        self.interval = interval
+        self.clock = clock
+        self.last_write: float | None = None
+        connection = connections[DEFAULT_DB_ALIAS]
+        self.base_depth = len(connection.atomic_blocks)
+        self.side: BaseDatabaseWrapper | None = None
+
+    def __call__(self, done: int, total: int) -> None:
+        now = self.clock()
+        due = self.last_write is None or now - self.last_write >= self.interval
+        if not due and done < total:
+            return
+        self.job.done, self.job.total = done, total
+        connection = connections[DEFAULT_DB_ALIAS]
+        if len(connection.atomic_blocks) > self.base_depth and connection.vendor != "sqlite":
+            self._write_aside(connection, done, total)
+        else:
+            Job.objects.filter(pk=self.job.pk).update(done=done, total=total)
+        self.last_write = now
+
+    def _write_aside(self, connection: BaseDatabaseWrapper, done: int, total: int) -> None:
+        if self.side is None:
+            self.side = type(connection)(connection.settings_dict, connection.alias)
+        quote = self.side.ops.quote_name
+        sql = "UPDATE {} SET {} = %s, {} = %s WHERE {} = %s".format(
+            quote(Job._meta.db_table), quote("done"), quote("total"), quote("id")
+        )
+        pk = Job._meta.get_field("id").get_db_prep_value(self.job.pk, self.side)
+        with self.side.cursor() as cursor:
+            cursor.execute(sql, [done, total, pk])
+
+    def close(self) -> None:
+        if self.side is not None:
+            self.side.close()
+            self.side = None
+
+
+# Running -----------------------------------------------------------------------------------
+
+
+def job_run(job_id: str) -> None:
+    """Run a queued job once. A job already running or finished is left alone, so a task
+    delivered twice (a worker restart, a retry) does no harm."""
+    claimed = Job.objects.filter(pk=job_id, state=Job.State.QUEUED).update(state=Job.State.RUNNING)
+    if not claimed:
+        return
+    job = Job.objects.select_related("owner").get(pk=job_id)
+    found = job_kind_get(job.kind)
+    progress = Progress(job)
+    try:
+        if found is None:
+            raise RuntimeError(f"unknown job kind: {job.kind}")
+        result = found.handler(job, progress)
+    except GuazhiError as error:
+        result = json.loads(json.dumps(error.as_dict(), default=str))
+        _finish(job, Job.State.FAILED, result=result, message=str(error.message))
+    except Exception:
+        logger.exception("job %s (%s) failed", job.pk, job.kind)
+        _finish(job, Job.State.FAILED, result={}, message=_(GENERIC_FAILURE))
+    else:
+        _finish(job, Job.State.SUCCEEDED, result=result or {}, message="")
+    finally:
+        progress.close()
+
+
+def _finish(job: Job, state: str, *, result: dict[str, Any], message: str) -> None:
+    job.state = state
+    job.result = result
+    job.message = message
+    job.finished_at = timezone.now()
+    fields = ["state", "result", "message", "finished_at"]
+    if state == Job.State.SUCCEEDED and job.total:
+        job.done = job.total
+        fields.append("done")
+    job.save(update_fields=fields)
