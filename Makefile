@@ -39,9 +39,18 @@ bench: $(STAMP)
 	scripts/system-packages.sh bench
 	scripts/bench.sh
 
+# The English catalogue, run from the repository root; the .mo is committed (a fresh machine may
+# have no msgfmt) and tests/test_translations.py checks both files are complete and in step.
+# 1. makemessages reads .html as Django templates, so it finds `{{ _("…") }}` only where the call
+#    opens the expression; 2. scripts/jinja_messages.py parses every template with Jinja2 itself
+#    and merges in what step 1 missed ({{ a or _("…") }}, {{ _("是") if x else _("否") }}, macro
+#    arguments, tags over several lines); 3. compile, skipping the venv's own locale folders.
+# Then translate the new entries in locale/en/LC_MESSAGES/django.po and run `make messages` again.
 messages: $(STAMP)
-	cd src/guazhi && ../../$(BIN)/guazhi makemessages --locale en --extension html,py --ignore "static/*" --no-location
-	$(BIN)/guazhi compilemessages
+	DEBUG=1 $(BIN)/python manage.py makemessages -l en -e html,py --no-location \
+		-i ".venv/*" -i "tests/*" -i "benchmarks/*" -i "var/*"
+	DEBUG=1 $(BIN)/python scripts/jinja_messages.py
+	DEBUG=1 $(BIN)/python manage.py compilemessages -l en -i ".venv" -i "var"
 
 clean:
 	rm -rf $(VENV) var/test-*
