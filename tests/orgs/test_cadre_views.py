@@ -43,6 +43,16 @@ def text(response: Any) -> str:
     return response.content.decode()
 
 
+def same_person(profile: CadreProfile) -> dict[str, str]:
+    """The person's own name, gender, birth date and ID number, as the edit form posts them."""
+    return {
+        "name": profile.name,
+        "gender": profile.gender,
+        "birth_date": profile.birth_date.isoformat(),
+        "id_number": profile.id_number,
+    }
+
+
 def form_data(
     world: Any, relatives: list[tuple[str, str, str]] = (), initial: int = 0, **overrides: str
 ) -> dict[str, str]:
@@ -297,10 +307,7 @@ def test_editing_saves_changes_and_replaces_relatives(world: Any, client: Client
             ("张小明", "子女", "江州一中"),
         ],
         initial=2,
-        name="张三",
-        gender=profile.gender,
-        birth_date=profile.birth_date.isoformat(),
-        id_number=profile.id_number,
+        **same_person(profile),
         position="副校长",
     )
     data["relatives-1-DELETE"] = "on"
@@ -331,10 +338,7 @@ def test_a_bad_row_on_edit_keeps_everything_as_it_was(world: Any, client: Client
         world,
         relatives=[("", "", ""), ("李雷", "表兄", "")],
         initial=1,
-        name="张三",
-        gender=profile.gender,
-        birth_date=profile.birth_date.isoformat(),
-        id_number=profile.id_number,
+        **same_person(profile),
         position="副校长",
     )
     html = text(logged_in(client, world.users["coordinator"]).post(edit_url(profile), data))
@@ -378,10 +382,7 @@ def test_the_history_lists_changes_field_by_field(world: Any, client: Client) ->
     logged_in(client, world.users["coordinator"])
     data = form_data(
         world,
-        name="张三",
-        gender="男",
-        birth_date=profile.birth_date.isoformat(),
-        id_number=profile.id_number,
+        **same_person(profile),
         position="副校长",
         phone=profile.phone,
     )

@@ -35,32 +35,27 @@ def test_a_coordinator_grants_a_role_inside_its_scope_and_it_is_audited(world): 
     assert scopes_of(person).covers(world.township_a.path, ["host_leader"])
 
 
-def test_a_coordinator_cannot_grant_outside_its_scope(world):  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize(
+    ("role", "unit", "message"),
+    [
+        ("host_leader", "township_b", "该单位不在您的管辖范围内，不能在此授权。"),
+        ("admin", "district_a", "只有系统管理员可以授予系统管理员角色。"),
+    ],
+    ids=["outside-its-scope", "the-admin-role"],
+)
+def test_a_coordinator_cannot_grant_outside_its_scope_nor_the_admin_role(  # type: ignore[no-untyped-def]
+    world, role: str, unit: str, message: str
+):
     person = UserFactory(username="liu")
     before, audits = assignments(), AuditEvent.objects.count()
     with pytest.raises(Forbidden) as refused:
         services.role_grant(
             actor=world.users["coordinator"],
             user=person,
-            role="host_leader",
-            organisation=world.township_b,
+            role=role,
+            organisation=getattr(world, unit),
         )
-    assert refused.value.message == "该单位不在您的管辖范围内，不能在此授权。"
-    assert assignments() == before
-    assert AuditEvent.objects.count() == audits
-
-
-def test_a_coordinator_cannot_grant_the_admin_role(world):  # type: ignore[no-untyped-def]
-    person = UserFactory(username="liu")
-    before, audits = assignments(), AuditEvent.objects.count()
-    with pytest.raises(Forbidden) as refused:
-        services.role_grant(
-            actor=world.users["coordinator"],
-            user=person,
-            role="admin",
-            organisation=world.district_a,
-        )
-    assert refused.value.message == "只有系统管理员可以授予系统管理员角色。"
+    assert refused.value.message == message
     assert assignments() == before
     assert AuditEvent.objects.count() == audits
 

@@ -6,6 +6,7 @@ from django.urls import reverse
 from guazhi.core.models import AuditEvent
 from guazhi.orgs.models import RoleAssignment
 from tests.factories import UserFactory, grant
+from tests.pages import as_user, field_error, page
 
 NOT_MANAGERS = ("dispatch_admin", "host_leader", "group_leader", "cadre")
 
@@ -16,20 +17,6 @@ def assignments() -> list[tuple]:
             "pk", "user_id", "role", "organisation_id"
         )
     )
-
-
-def field_error(field: str, message: str) -> str:
-    """The message as Django renders it under the field, so it is shown where it belongs."""
-    return f'<ul class="errorlist" id="id_{field}_error"><li>{message}</li></ul>'
-
-
-def page(response) -> str:  # type: ignore[no-untyped-def]
-    return response.content.decode()
-
-
-def as_user(client, world, role: str):  # type: ignore[no-untyped-def]
-    client.force_login(world.users[role])
-    return client
 
 
 def revoke_url(assignment: RoleAssignment) -> str:

@@ -1,9 +1,9 @@
 """Who sees which cadres: the roster follows the role's subtree and nothing else."""
 
-from guazhi.orgs import selectors
-from guazhi.core.errors import NotFound
-
 import pytest
+
+from guazhi.core.errors import NotFound
+from guazhi.orgs import selectors
 
 
 def names(queryset):  # type: ignore[no-untyped-def]

@@ -3,65 +3,21 @@
 import datetime as dt
 import io
 from pathlib import Path
-from typing import Any
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from guazhi.core.models import AuditEvent, Job
 from guazhi.orgs import imports
 from guazhi.orgs.models import CadreProfile
-from tests.factories import CadreFactory, make_id_number
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CADRE_HEADERS = [column.header for column in imports.cadre_spec().columns]
+from tests.factories import CadreFactory
+from tests.orgs.workbooks import CADRE_HEADERS, XLSX, cadre_row, upload, workbook
 
 
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     settings.MEDIA_ROOT = tmp_path / "media"
-
-
-def workbook(header: list[str], rows: list[list[Any]]) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-def cadre_row(name: str, id_number: str, unit: str = "浔阳区委党校") -> list[Any]:
-    values = {
-        "姓名": name,
-        "性别": "男",
-        "出生日期": "1990-01-02",
-        "民族": "汉族",
-        "政治面貌": "中共党员",
-        "学历": "大学本科",
-        "学位": "学士",
-        "职称": "",
-        "人员类别": "公务员",
-        "工作单位": unit,
-        "职务": "科员",
-        "职级": "科员级",
-        "任现职时间": "",
-        "籍贯": "",
-        "籍贯行政区划代码": "",
-        "专业特长": "",
-        "手机号码": "",
-        "身份证号": id_number,
-        "回避关系": "",
-    }
-    return [values[header] for header in CADRE_HEADERS]
-
-
-def upload(content: bytes, name: str = "名册.xlsx") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, content, content_type=XLSX)
 
 
 def job_url(job: Job) -> str:
@@ -251,7 +207,7 @@ def test_an_upload_starts_a_job_and_its_page_shows_the_counts(
     client, world, django_capture_on_commit_callbacks
 ) -> None:  # type: ignore[no-untyped-def]
     client.force_login(world.users["dispatch_admin"])
-    content = workbook(CADRE_HEADERS, [cadre_row("周明", make_id_number(dt.date(1990, 1, 2)))])
+    content = workbook(CADRE_HEADERS, [cadre_row(姓名="周明")])
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("orgs:cadre_import"), {"file": upload(content, "周明.XLSX")})
     job = Job.objects.get()
@@ -270,7 +226,7 @@ def test_a_bad_row_is_shown_by_row_and_column_and_nothing_is_imported(
     client, world, django_capture_on_commit_callbacks
 ) -> None:  # type: ignore[no-untyped-def]
     client.force_login(world.users["coordinator"])
-    rows = [cadre_row(f"干部{n}", make_id_number(dt.date(1990, 1, 2))) for n in range(5)]
+    rows = [cadre_row(姓名=f"干部{n}") for n in range(5)]
     rows[3][CADRE_HEADERS.index("工作单位")] = "莲花镇"
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(

@@ -8,6 +8,7 @@ from django.urls import reverse
 from guazhi.core.models import AuditEvent
 from guazhi.orgs.models import Organisation
 from tests.factories import UnitFactory
+from tests.pages import as_user, field_error, page
 
 READERS = ("admin", "coordinator", "dispatch_admin", "host_leader")
 
@@ -18,20 +19,6 @@ def unit_state() -> list[tuple]:
             "pk", "name", "kind", "region_code", "parent_id", "path"
         )
     )
-
-
-def field_error(field: str, message: str) -> str:
-    """The message as Django renders it under the field, so it is shown where it belongs."""
-    return f'<ul class="errorlist" id="id_{field}_error"><li>{message}</li></ul>'
-
-
-def page(response) -> str:  # type: ignore[no-untyped-def]
-    return response.content.decode()
-
-
-def as_user(client, world, role: str):  # type: ignore[no-untyped-def]
-    client.force_login(world.users[role])
-    return client
 
 
 NEW_UNIT = {

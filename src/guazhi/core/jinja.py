@@ -5,8 +5,8 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.messages import get_messages
-from django.templatetags.static import static
 from django.template.backends.jinja2 import Jinja2
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext, pgettext

@@ -27,6 +27,7 @@ from guazhi.core.spreadsheets import (
     CellError,
     Column,
     Row,
+    RowHandler,
     SheetSpec,
     cell_text,
     parse_choice,
@@ -215,6 +216,35 @@ def relatives_text(relatives: Iterable[CadreRelative]) -> str:
     return "；".join(f"{r.relation}:{r.name}:{r.unit_name}" for r in relatives)
 
 
+# Column shapes that recur ----------------------------------------------------------------
+
+CHOOSE = gettext_lazy("从下拉列表中选择。")
+DATE_HELP = gettext_lazy("Excel日期，或写成 1985-06-01、1985.06.01、1985/6/1。")
+
+
+def _vocabulary_column(
+    header: str, field: str, choices: type[TextChoices], **options: Any
+) -> Column:
+    """A vocabulary whose stored values are what people write ("中共党员"), as a drop-down."""
+    options.setdefault("help", CHOOSE)
+    return Column(header, field, _choice(choices), choices=choices.values, **options)
+
+
+def _coded_column(header: str, field: str, choices: type[TextChoices], **options: Any) -> Column:
+    """A vocabulary stored as codes ("township"): the drop-down offers the labels ("乡级")."""
+    options.setdefault("help", CHOOSE)
+    return Column(header, field, _label_choice(choices), choices=_labels(choices), **options)
+
+
+def _date_column(header: str, field: str, **options: Any) -> Column:
+    return Column(header, field, parse_date, help=DATE_HELP, is_date=True, empty=None, **options)
+
+
+def _digits_column(header: str, field: str, length: int, **options: Any) -> Column:
+    """Digits kept as text in Excel, so leading zeros stay and long numbers are not rounded."""
+    return Column(header, field, parse_code(length), is_text=True, **options)
+
+
 # Units -----------------------------------------------------------------------------------
 
 
@@ -244,23 +274,15 @@ def unit_spec(parent_labels: Sequence[str] = ()) -> SheetSpec:
                 strict_choices=False,
                 width=28,
             ),
-            Column(
+            _coded_column(
                 "单位类型",
                 "kind",
-                _label_choice(OrgKind),
+                OrgKind,
                 required=True,
                 example=_zh(OrgKind.PARTY_GOVERNMENT.label),
-                help=gettext_lazy("从下拉列表中选择。"),
-                choices=_labels(OrgKind),
             ),
-            Column(
-                "行政级别",
-                "level",
-                _label_choice(OrgLevel),
-                required=True,
-                example=_zh(OrgLevel.TOWNSHIP.label),
-                help=gettext_lazy("从下拉列表中选择。"),
-                choices=_labels(OrgLevel),
+            _coded_column(
+                "行政级别", "level", OrgLevel, required=True, example=_zh(OrgLevel.TOWNSHIP.label)
             ),
             Column(
                 "行政区划名称",
@@ -269,12 +291,11 @@ def unit_spec(parent_labels: Sequence[str] = ()) -> SheetSpec:
                 example="白鹿镇",
                 help=gettext_lazy("选填，不超过50字。"),
             ),
-            Column(
+            _digits_column(
                 "行政区划代码",
                 "region_code",
-                parse_code(6),
+                6,
                 example="360403",
-                is_text=True,
                 help=gettext_lazy("选填，6位数字（GB/T 2260）。"),
             ),
         ),
@@ -373,10 +394,7 @@ class UnitRows:
 
 @job_kind(UNIT_IMPORT, label=gettext_lazy("导入单位"))
 def unit_import_job(job: Job, progress: Progress) -> dict[str, Any]:
-    with default_storage.open(job.params["upload"], "rb") as source:
-        return sheet_import(
-            source=source, spec=unit_spec(), handler=UnitRows(job.owner), progress=progress
-        )
+    return _import_upload(job, unit_spec(), UnitRows(job.owner), progress)
 
 
 # Cadres ----------------------------------------------------------------------------------
@@ -388,8 +406,6 @@ def _example_id_number() -> str:
 
 
 def cadre_spec(unit_labels: Sequence[str] = ()) -> SheetSpec:
-    choose = gettext_lazy("从下拉列表中选择。")
-    date_help = gettext_lazy("Excel日期，或写成 1985-06-01、1985.06.01、1985/6/1。")
     return SheetSpec(
         title=CADRE_SHEET,
         columns=(
@@ -401,26 +417,10 @@ def cadre_spec(unit_labels: Sequence[str] = ()) -> SheetSpec:
                 example="王小明",
                 help=gettext_lazy("不超过50字。"),
             ),
-            Column(
-                "性别",
-                "gender",
-                _choice(vocab.Gender),
-                required=True,
-                example="男",
-                help=choose,
-                choices=vocab.Gender.values,
-                width=8,
+            _vocabulary_column(
+                "性别", "gender", vocab.Gender, required=True, example="男", width=8
             ),
-            Column(
-                "出生日期",
-                "birth_date",
-                parse_date,
-                required=True,
-                example=dt.date(1985, 6, 1),
-                help=date_help,
-                is_date=True,
-                empty=None,
-            ),
+            _date_column("出生日期", "birth_date", required=True, example=dt.date(1985, 6, 1)),
             Column(
                 "民族",
                 "ethnicity",
@@ -431,31 +431,22 @@ def cadre_spec(unit_labels: Sequence[str] = ()) -> SheetSpec:
                 choices=vocab.ETHNICITIES,
                 width=10,
             ),
-            Column(
+            _vocabulary_column(
                 "政治面貌",
                 "political_status",
-                _choice(vocab.PoliticalStatus),
+                vocab.PoliticalStatus,
                 required=True,
                 example="中共党员",
-                help=choose,
-                choices=vocab.PoliticalStatus.values,
             ),
-            Column(
-                "学历",
-                "education",
-                _choice(vocab.Education),
-                required=True,
-                example="大学本科",
-                help=choose,
-                choices=vocab.Education.values,
+            _vocabulary_column(
+                "学历", "education", vocab.Education, required=True, example="大学本科"
             ),
-            Column(
+            _vocabulary_column(
                 "学位",
                 "degree",
-                _choice(vocab.Degree),
+                vocab.Degree,
                 example="学士",
                 help=gettext_lazy("没有学位的填“无”或留空。"),
-                choices=vocab.Degree.values,
                 empty=vocab.Degree.NONE.value,
                 width=8,
             ),
@@ -466,14 +457,8 @@ def cadre_spec(unit_labels: Sequence[str] = ()) -> SheetSpec:
                 example="",
                 help=gettext_lazy("选填，不超过50字。"),
             ),
-            Column(
-                "人员类别",
-                "staff_type",
-                _choice(vocab.StaffType),
-                required=True,
-                example="公务员",
-                help=choose,
-                choices=vocab.StaffType.values,
+            _vocabulary_column(
+                "人员类别", "staff_type", vocab.StaffType, required=True, example="公务员"
             ),
             Column(
                 "工作单位",
@@ -494,24 +479,8 @@ def cadre_spec(unit_labels: Sequence[str] = ()) -> SheetSpec:
                 help=gettext_lazy("选填，不超过100字。"),
                 width=20,
             ),
-            Column(
-                "职级",
-                "rank",
-                _choice(vocab.Rank),
-                required=True,
-                example="正科级",
-                help=choose,
-                choices=vocab.Rank.values,
-            ),
-            Column(
-                "任现职时间",
-                "current_post_since",
-                parse_date,
-                example=dt.date(2020, 3, 1),
-                help=date_help,
-                is_date=True,
-                empty=None,
-            ),
+            _vocabulary_column("职级", "rank", vocab.Rank, required=True, example="正科级"),
+            _date_column("任现职时间", "current_post_since", example=dt.date(2020, 3, 1)),
             Column(
                 "籍贯",
                 "native_place",
@@ -519,12 +488,11 @@ def cadre_spec(unit_labels: Sequence[str] = ()) -> SheetSpec:
                 example="江西九江",
                 help=gettext_lazy("选填，不超过50字。"),
             ),
-            Column(
+            _digits_column(
                 "籍贯行政区划代码",
                 "native_region_code",
-                parse_code(6),
+                6,
                 example="360400",
-                is_text=True,
                 help=gettext_lazy("选填，6位数字。"),
                 width=18,
             ),
@@ -537,21 +505,19 @@ def cadre_spec(unit_labels: Sequence[str] = ()) -> SheetSpec:
                 help=gettext_lazy("多项之间用顿号“、”分隔，每项不超过20字。"),
                 width=24,
             ),
-            Column(
+            _digits_column(
                 "手机号码",
                 "phone",
-                parse_code(11),
+                11,
                 example="13907920000",
-                is_text=True,
                 help=gettext_lazy("选填，以1开头的11位数字。"),
             ),
-            Column(
+            _digits_column(
                 "身份证号",
                 "id_number",
-                parse_code(18),
+                18,
                 required=True,
                 example=_example_id_number(),
-                is_text=True,
                 help=gettext_lazy("18位；已登记的身份证号按本表更新该干部的信息。"),
                 width=22,
             ),
@@ -710,10 +676,14 @@ class CadreRows:
 
 @job_kind(CADRE_IMPORT, label=gettext_lazy("导入干部名册"))
 def cadre_import_job(job: Job, progress: Progress) -> dict[str, Any]:
+    return _import_upload(job, cadre_spec(), CadreRows(job.owner), progress)
+
+
+def _import_upload(
+    job: Job, spec: SheetSpec, handler: RowHandler, progress: Progress
+) -> dict[str, Any]:
     with default_storage.open(job.params["upload"], "rb") as source:
-        return sheet_import(
-            source=source, spec=cadre_spec(), handler=CadreRows(job.owner), progress=progress
-        )
+        return sheet_import(source=source, spec=spec, handler=handler, progress=progress)
 
 
 def cadre_export_rows(

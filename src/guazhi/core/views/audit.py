@@ -11,6 +11,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from guazhi.core import selectors
+from guazhi.core.forms import GuazhiForm
 from guazhi.core.rendering import render_page
 from guazhi.orgs.access import roles_required
 from guazhi.orgs.models import Role
@@ -143,7 +144,7 @@ def compact_detail(detail: Any, limit: int = DETAIL_LIMIT) -> str:
 EVERYTHING = ("", _("全部"))
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(GuazhiForm):
     action = forms.ChoiceField(
         label=_("操作"), required=False, choices=[EVERYTHING, *ACTION_LABELS.items()]
     )
@@ -161,10 +162,6 @@ class AuditFilterForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

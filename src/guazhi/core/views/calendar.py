@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from guazhi.core import calendar, selectors, services
 from guazhi.core.errors import ValidationFailed
+from guazhi.core.forms import GuazhiForm, show_service_errors
 from guazhi.core.jinja import format_date
 from guazhi.core.rendering import render_page
 from guazhi.orgs.access import roles_required
@@ -78,7 +79,7 @@ def _parse_date(text: str) -> dt.date:
     raise ValueError(_("不是有效日期，应如 2027-01-01 或 2027-01-01~2027-01-03。"))
 
 
-class OverrideForm(forms.Form):
+class OverrideForm(GuazhiForm):
     """One date's override. Both forms share one page, so each has its own element ids."""
 
     date = forms.DateField(
@@ -94,11 +95,10 @@ class OverrideForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", "override_%s")
-        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
 
 
-class YearScheduleForm(forms.Form):
+class YearScheduleForm(GuazhiForm):
     year = forms.IntegerField(
         label=gettext_lazy("年份"), min_value=services.FIRST_YEAR, max_value=services.LAST_YEAR
     )
@@ -125,7 +125,6 @@ class YearScheduleForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", "schedule_%s")
-        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
 
     def clean_rest_days(self) -> list[dt.date]:
@@ -141,14 +140,6 @@ def _year(value: Any) -> int:
     except (TypeError, ValueError):
         return timezone.localdate().year
     return year if services.FIRST_YEAR <= year <= services.LAST_YEAR else timezone.localdate().year
-
-
-def _add_errors(form: forms.Form, error: ValidationFailed) -> None:
-    detail = error.detail if isinstance(error.detail, dict) else {}
-    for field, message in detail.items():
-        form.add_error(field if field in form.fields else None, message)
-    if not detail:
-        form.add_error(None, error.message)
 
 
 def _calendar_url(year: int) -> str:
@@ -196,7 +187,7 @@ def calendar_overview(request: HttpRequest) -> HttpResponse:
         try:
             result = services.workday_overrides_import_year(actor=request.user, **form.cleaned_data)
         except ValidationFailed as error:
-            _add_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -223,7 +214,7 @@ def override_create(request: HttpRequest) -> HttpResponse:
         try:
             override = services.workday_override_set(actor=request.user, **form.cleaned_data)
         except ValidationFailed as error:
-            _add_errors(form, error)
+            show_service_errors(form, error)
         else:
             message = (
                 _("已将%(date)s设为上班日。")

@@ -15,8 +15,9 @@ from django.contrib.auth.password_validation import (
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from guazhi.core.errors import ValidationFailed
+from guazhi.core.forms import GuazhiForm
 from guazhi.orgs import services, vocab
+from guazhi.orgs.forms.units import UnitChoiceField
 from guazhi.orgs.models import CadreProfile, Organisation
 
 RELATIVE_ROWS_EMPTY = 3
@@ -34,15 +35,7 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d")
 
 
-class UnitChoiceField(forms.ModelChoiceField):
-    base_depth = 0
-
-    def label_from_instance(self, obj: Organisation) -> str:
-        # Indent by depth below the actor's top unit so the tree reads in a plain <select>.
-        return "\u3000" * max(obj.depth - self.base_depth, 0) + obj.name
-
-
-class CadreForm(forms.Form):
+class CadreForm(GuazhiForm):
     name = forms.CharField(label=_label("name"), max_length=50)
     gender = forms.ChoiceField(label=_label("gender"), choices=vocab.Gender.choices)
     birth_date = forms.DateField(
@@ -90,7 +83,6 @@ class CadreForm(forms.Form):
     )
 
     def __init__(self, *args: Any, units: QuerySet[Organisation], **kwargs: Any) -> None:
-        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         field = self.fields["home_unit"]
         field.queryset = units  # type: ignore[attr-defined]
@@ -111,7 +103,7 @@ class CadreForm(forms.Form):
         return fields
 
 
-class RelativeForm(forms.Form):
+class RelativeForm(GuazhiForm):
     """One relative; a row left blank is no relative, a half-filled row is an error."""
 
     # Rendered as table cells under column headings, so each input names itself for screen readers.
@@ -173,6 +165,7 @@ def relative_formset(data: Any = None, profile: CadreProfile | None = None) -> f
 
 
 def filled_relative_forms(formset: forms.BaseFormSet) -> list[RelativeForm]:
+    """The rows that hold a relative, in order: the services' "relatives.<n>" counts these."""
     return [form for form in formset.forms if form.is_filled]  # type: ignore[attr-defined]
 
 
@@ -183,34 +176,7 @@ def relatives_of(formset: forms.BaseFormSet) -> list[dict[str, str]]:
     ]
 
 
-def show_errors(
-    error: ValidationFailed, form: forms.Form, formset: forms.BaseFormSet | None = None
-) -> None:
-    """Put a service's per-field detail next to the fields it names; the rest above the form.
-
-    Relative errors come keyed "relatives.<n>.<field>", n counting the filled rows from 1.
-    """
-    detail = error.detail if isinstance(error.detail, dict) else {}
-    rows = filled_relative_forms(formset) if formset is not None else []
-    for key, message in detail.items():
-        parts = key.split(".")
-        if (
-            parts[0] == "relatives"
-            and len(parts) == 3
-            and parts[1].isdigit()
-            and 0 < int(parts[1]) <= len(rows)
-        ):
-            row = rows[int(parts[1]) - 1]
-            row.add_error(parts[2] if parts[2] in row.fields else None, message)
-        elif key in form.fields:
-            form.add_error(key, message)
-        else:
-            form.add_error(None, message)
-    if not detail:
-        form.add_error(None, error.message)
-
-
-class AccountForm(forms.Form):
+class AccountForm(GuazhiForm):
     username = forms.CharField(
         label=_("用户名"), max_length=150, help_text=_("3位以上的字母、数字或 _ . @ -，如 zhangsan")
     )
@@ -224,7 +190,6 @@ class AccountForm(forms.Form):
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["password"].help_text = _(
             "至少%(n)s位，不能全为数字，不能是常见密码，不能与用户名或姓名相似。"

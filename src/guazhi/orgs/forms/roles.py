@@ -6,6 +6,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from guazhi.core.forms import GuazhiForm
 from guazhi.orgs.forms.units import UnitChoiceField
 from guazhi.orgs.models import Organisation, Role, User
 
@@ -22,7 +23,7 @@ class UserChoiceField(forms.ModelChoiceField):
         return user_label(obj)
 
 
-class RoleGrantForm(forms.Form):
+class RoleGrantForm(GuazhiForm):
     # A plain text value offered through a select: the service checks it is a role, and refuses
     # the admin role to non-admins with its own message (coordinators are not offered it).
     role = forms.CharField(

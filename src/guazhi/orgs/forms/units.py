@@ -7,20 +7,11 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from guazhi.core.errors import ValidationFailed
+from guazhi.core.forms import GuazhiForm
 from guazhi.orgs.models import Organisation, OrgKind, OrgLevel
 
 # A full-width space indents as wide as one Chinese character, in any font, inside <option>.
 INDENT = "\u3000"
-
-
-def show_service_errors(form: forms.Form, error: ValidationFailed) -> None:
-    """Put a service's per-field messages on the form's fields; the rest above the form."""
-    detail = error.detail if isinstance(error.detail, dict) else {}
-    for field, message in detail.items():
-        form.add_error(field if field in form.fields else None, str(message))
-    if not detail:
-        form.add_error(None, str(error.message))
 
 
 def unit_option_label(unit: Organisation, base_depth: int) -> str:
@@ -44,7 +35,7 @@ class UnitChoiceField(forms.ModelChoiceField):
         self.choices = blank + [(unit.pk, self.label_from_instance(unit)) for unit in units]
 
 
-class UnitFieldsForm(forms.Form):
+class UnitFieldsForm(GuazhiForm):
     # Not required here and no max_length: the service says what is wrong, in one voice for
     # the form and the Excel importer. The widget attributes only help the browser.
     name = forms.CharField(
@@ -107,7 +98,7 @@ class UnitCreateForm(UnitFieldsForm):
         self.order_fields(self.field_order)
 
 
-class UnitMoveForm(forms.Form):
+class UnitMoveForm(GuazhiForm):
     def __init__(
         self,
         *args: Any,

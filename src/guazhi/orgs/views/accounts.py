@@ -2,8 +2,8 @@
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import update_session_auth_hash
-from django.contrib.auth.forms import PasswordChangeForm
 from django.contrib.auth.views import LoginView, LogoutView
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -11,6 +11,7 @@ from django.utils.translation import check_for_language, gettext
 from django.views.decorators.http import require_POST
 
 from guazhi.core.audit import audit_record
+from guazhi.core.forms import NoLabelSuffix
 from guazhi.core.rendering import page_context, render_page
 from guazhi.orgs.access import ANY_ROLE, public, roles_required
 
@@ -25,6 +26,10 @@ class GuazhiLoginView(LoginView):
 
 login_view = public(GuazhiLoginView.as_view())
 logout_view = public(LogoutView.as_view())
+
+
+class PasswordChangeForm(NoLabelSuffix, auth_forms.PasswordChangeForm):
+    pass
 
 
 @roles_required(ANY_ROLE)

@@ -8,20 +8,20 @@ from django.urls import reverse
 from django.utils.translation import gettext
 
 from guazhi.core.errors import ValidationFailed
+from guazhi.core.forms import show_service_errors
 from guazhi.core.rendering import render_page
 from guazhi.orgs import selectors, services
 from guazhi.orgs.access import acting_user, roles_required
 from guazhi.orgs.forms.cadres import (
     AccountForm,
     CadreForm,
+    filled_relative_forms,
     relative_formset,
     relatives_of,
-    show_errors,
 )
 from guazhi.orgs.models import CadreProfile, Role, User
 
 MANAGER_ROLES = (Role.COORDINATOR, Role.DISPATCH_ADMIN)
-
 
 
 @roles_required(*MANAGER_ROLES)
@@ -36,7 +36,7 @@ def cadre_create(request: HttpRequest) -> HttpResponse:
                 actor=actor, relatives=relatives_of(formset), **form.service_fields()
             )
         except ValidationFailed as error:
-            show_errors(error, form, formset)
+            show_service_errors(form, error, rows={"relatives": filled_relative_forms(formset)})
         else:
             messages.success(request, gettext("已新增干部“%(name)s”。") % {"name": profile.name})
             return HttpResponseRedirect(
@@ -61,7 +61,7 @@ def cadre_edit(request: HttpRequest, cadre_pk: int) -> HttpResponse:
                 **form.service_fields(),
             )
         except ValidationFailed as error:
-            show_errors(error, form, formset)
+            show_service_errors(form, error, rows={"relatives": filled_relative_forms(formset)})
         else:
             messages.success(request, gettext("已保存。"))
             return HttpResponseRedirect(
@@ -131,7 +131,7 @@ def cadre_account_create(request: HttpRequest, cadre_pk: int) -> HttpResponse:
                 password=form.cleaned_data["password"],
             )
         except ValidationFailed as error:
-            show_errors(error, form)
+            show_service_errors(form, error)
         else:
             messages.success(
                 request,

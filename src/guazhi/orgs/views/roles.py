@@ -4,7 +4,6 @@ Only coordinators (and admins) open these pages; the grant and revoke services c
 of each change again and write the audit events.
 """
 
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -13,17 +12,16 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from guazhi.core.errors import Forbidden, ValidationFailed
+from guazhi.core.forms import show_service_errors
 from guazhi.core.rendering import render_page
 from guazhi.orgs import selectors, services
 from guazhi.orgs.access import acting_user, roles_required
 from guazhi.orgs.forms.roles import USER_OPTIONS, RoleGrantForm, user_label
-from guazhi.orgs.forms.units import show_service_errors
 from guazhi.orgs.models import Role, User
 from guazhi.orgs.scopes import scopes_of
 
 PAGE_SIZE = 50
 ROLE_MANAGERS = selectors.ROLE_MANAGER_ROLES
-
 
 
 @roles_required(*ROLE_MANAGERS)

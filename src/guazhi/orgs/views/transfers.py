@@ -6,6 +6,8 @@ Unit import is for coordinators; the roster is for coordinators and dispatch adm
 within the units their roles reach (the importer checks every row against that scope).
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import cast
 
 from django import forms
@@ -14,6 +16,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from guazhi.core.forms import GuazhiForm
 from guazhi.core.jobs import job_start
 from guazhi.core.rendering import render_page
 from guazhi.core.spreadsheets import (
@@ -31,7 +34,7 @@ UNIT_IMPORTERS = (Role.COORDINATOR,)
 ROSTER_KEEPERS = (Role.COORDINATOR, Role.DISPATCH_ADMIN)
 
 
-class XlsxUploadForm(forms.Form):
+class XlsxUploadForm(GuazhiForm):
     file = forms.FileField(
         label=gettext_lazy("Excel 文件（.xlsx，不超过 5 MB）"),
         widget=forms.ClearableFileInput(
@@ -50,61 +53,82 @@ class XlsxUploadForm(forms.Form):
         return upload
 
 
-def _import_page(
-    request: HttpRequest, *, kind: str, spec: SheetSpec, template: str, sample_url: str
-) -> HttpResponse:
+@dataclass(frozen=True)
+class _Sheet:
+    """What tells the unit import from the roster import; the pages are otherwise one."""
+
+    job_kind: str
+    spec: Callable[..., SheetSpec]  # called with the unit labels the sample offers
+    units: Callable[[User], imports.UnitIndex]  # the units a row of this sheet may name
+    template: str
+    sample_url: str
+    sample_filename: str
+
+
+UNIT_UPLOAD = _Sheet(
+    job_kind=imports.UNIT_IMPORT,
+    spec=imports.unit_spec,
+    units=imports.manageable_units,
+    template="orgs/import_units.html",
+    sample_url="orgs:unit_import_sample",
+    sample_filename="单位导入模板.xlsx",
+)
+ROSTER_UPLOAD = _Sheet(
+    job_kind=imports.CADRE_IMPORT,
+    spec=imports.cadre_spec,
+    units=imports.roster_units,
+    template="orgs/import_cadres.html",
+    sample_url="orgs:cadre_import_sample",
+    sample_filename="干部名册导入模板.xlsx",
+)
+
+
+def _import_page(request: HttpRequest, sheet: _Sheet) -> HttpResponse:
     form = XlsxUploadForm(
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,
     )
     if request.method == "POST" and form.is_valid():
-        job = job_start(actor=request.user, kind=kind, params={}, upload=form.cleaned_data["file"])
+        job = job_start(
+            actor=request.user, kind=sheet.job_kind, params={}, upload=form.cleaned_data["file"]
+        )
         return redirect("core:job_detail", job_pk=job.pk)
     return render_page(
         request,
-        template,
+        sheet.template,
         {
             "form": form,
-            "spec": spec,
-            "sample_url": sample_url,
+            "spec": sheet.spec(),
+            "sample_url": sheet.sample_url,
             "max_mb": MAX_UPLOAD_BYTES // (1024 * 1024),
         },
         status=400 if form.is_bound else 200,
     )
 
 
+def _sample(request: HttpRequest, sheet: _Sheet) -> HttpResponse:
+    labels = sheet.units(cast(User, request.user)).labels()
+    return xlsx_response(sheet_sample(sheet.spec(labels)), sheet.sample_filename)
+
+
 @roles_required(*UNIT_IMPORTERS)
 def unit_import(request: HttpRequest) -> HttpResponse:
-    return _import_page(
-        request,
-        kind=imports.UNIT_IMPORT,
-        spec=imports.unit_spec(),
-        template="orgs/import_units.html",
-        sample_url="orgs:unit_import_sample",
-    )
+    return _import_page(request, UNIT_UPLOAD)
 
 
 @roles_required(*UNIT_IMPORTERS)
 def unit_import_sample(request: HttpRequest) -> HttpResponse:
-    labels = imports.manageable_units(cast(User, request.user)).labels()
-    return xlsx_response(sheet_sample(imports.unit_spec(labels)), "单位导入模板.xlsx")
+    return _sample(request, UNIT_UPLOAD)
 
 
 @roles_required(*ROSTER_KEEPERS)
 def cadre_import(request: HttpRequest) -> HttpResponse:
-    return _import_page(
-        request,
-        kind=imports.CADRE_IMPORT,
-        spec=imports.cadre_spec(),
-        template="orgs/import_cadres.html",
-        sample_url="orgs:cadre_import_sample",
-    )
+    return _import_page(request, ROSTER_UPLOAD)
 
 
 @roles_required(*ROSTER_KEEPERS)
 def cadre_import_sample(request: HttpRequest) -> HttpResponse:
-    labels = imports.roster_units(cast(User, request.user)).labels()
-    return xlsx_response(sheet_sample(imports.cadre_spec(labels)), "干部名册导入模板.xlsx")
+    return _sample(request, ROSTER_UPLOAD)
 
 
 @roles_required(*ROSTER_KEEPERS)

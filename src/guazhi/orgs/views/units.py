@@ -4,7 +4,6 @@ Coordinators (and admins) manage units in their subtree; dispatch admins and hos
 read the units their roles reach. Units outside the actor's scope answer 404, like missing ones.
 """
 
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -12,22 +11,17 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext
 
 from guazhi.core.errors import ValidationFailed
+from guazhi.core.forms import show_service_errors
 from guazhi.core.rendering import render_page
 from guazhi.orgs import selectors, services
 from guazhi.orgs.access import acting_user, roles_required
-from guazhi.orgs.forms.units import (
-    UnitCreateForm,
-    UnitFieldsForm,
-    UnitMoveForm,
-    show_service_errors,
-)
+from guazhi.orgs.forms.units import UnitCreateForm, UnitFieldsForm, UnitMoveForm
 from guazhi.orgs.models import OrgKind
 from guazhi.orgs.scopes import scopes_of
 
 PAGE_SIZE = 100
 UNIT_READERS = selectors.UNIT_ROLES
 UNIT_MANAGERS = selectors.UNIT_MANAGER_ROLES
-
 
 
 @roles_required(*UNIT_READERS)
