@@ -1,0 +1,48 @@
+"""`guazhi demo_data [--if-empty]`: load the demo city 江州市 and print its accounts."""
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from guazhi.orgs.demo import demo_accounts_table, demo_load
+from guazhi.orgs.models import Organisation
+
+
+class Command(BaseCommand):
+    help = "载入演示数据（江州市：单位、干部、各角色账号），并列出演示账号。"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="只在数据库中还没有任何单位时载入（make demo 每次启动都可放心调用）。",
+        )
+
+    def handle(self, *args: Any, if_empty: bool = False, **options: Any) -> None:
+        if Organisation.objects.exists():
+            if if_empty:
+                self.stdout.write("数据库中已有单位，未载入演示数据。")
+                return
+            # The demo's unit and account names would collide with what is there.
+            raise CommandError(
+                "数据库中已有单位：演示数据只能载入空数据库（可加 --if-empty 跳过）。"
+            )
+        result = demo_load()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"已载入演示数据：{len(result.units)} 个单位"
+                f"（派出单位 {len(result.dispatching_units)} 个，"
+                f"接收单位 {len(result.host_units)} 个），{len(result.cadres)} 名干部。"
+            )
+        )
+        rows = [("角色", "用户名", "密码", "姓名 · 管辖范围"), *demo_accounts_table(result)]
+        widths = [max(_width(row[i]) for row in rows) for i in range(3)]
+        self.stdout.write("演示账号 / demo accounts:")
+        for row in rows:
+            cells = [row[i] + " " * (widths[i] - _width(row[i])) for i in range(3)]
+            self.stdout.write("  " + "  ".join([*cells, row[3]]))
+
+
+def _width(text: str) -> int:
+    """Display width: CJK characters take two columns in a terminal."""
+    return sum(2 if ord(character) > 0x2E80 else 1 for character in text)
