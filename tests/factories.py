@@ -73,5 +73,9 @@ class CadreFactory(factory.django.DjangoModelFactory):
 
 
 def grant(user: User, role: str, organisation: Organisation) -> User:
+    from guazhi.orgs.scopes import grants_changed
+
     RoleAssignment.objects.create(user=user, role=role, organisation=organisation)
+    grants_changed(user_ids=[user.pk])  # as role_grant does: cached scopes must not go stale
+    user.refresh_from_db(fields=["roles_version"])
     return user

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib.messages import get_messages
 from django.template.backends.jinja2 import Jinja2
 from django.templatetags.static import static
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext, pgettext
 from jinja2 import Environment, select_autoescape
@@ -19,8 +19,20 @@ class AppTemplatesJinja2(Jinja2):
     app_dirname = "templates"
 
 
+_reversed: dict[tuple[Any, ...], str] = {}
+
+
 def url(name: str, *args: Any, **kwargs: Any) -> str:
-    return reverse(name, args=args or None, kwargs=kwargs or None)
+    """reverse(), remembered: a page asks for the same 20 menu links on every request, and
+    reverse() costs more than the rest of the menu. The URL configuration never changes while
+    the process runs; the script prefix (SCRIPT_NAME) and urlconf are part of the key."""
+    key = (get_script_prefix(), get_urlconf(), name, args, tuple(sorted(kwargs.items())))
+    found = _reversed.get(key)
+    if found is None:
+        found = reverse(name, args=args or None, kwargs=kwargs or None)
+        if len(_reversed) < 10_000:  # URLs with object ids are many; keep the memory bounded
+            _reversed[key] = found
+    return found
 
 
 def format_date(value: dt.date | dt.datetime | None, with_time: bool = False) -> str:

@@ -13,7 +13,10 @@ class User(AbstractUser):
     """An account. Custom from the first migration so fields can be added without pain."""
 
     full_name = models.CharField(_("姓名"), max_length=50, blank=True)
-    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    # Bumped whenever this account's grants, or the paths of the units they cover, change:
+    # the cached scopes of every app server are keyed by it, so none of them serves stale rights.
+    roles_version = models.PositiveIntegerField(default=0, editable=False)
+    history = HistoricalRecords(excluded_fields=["password", "last_login", "roles_version"])
 
     class Meta:
         verbose_name = _("账号")

@@ -7,7 +7,8 @@ the root's path. Selectors turn a user's scopes into one Q filter; nothing else 
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.core.cache import cache
+from django.db.models import F, Q
 
 from guazhi.orgs.models import Role, RoleAssignment
 
@@ -60,18 +61,44 @@ class Scopes:
         return condition
 
 
+GRANTS_CACHE_SECONDS = 300
+
+
 def scopes_of(user) -> Scopes:  # type: ignore[no-untyped-def]
-    """The user's scopes, cached on the user object for the length of the request."""
+    """The user's scopes: on the user object for the request, in the cache across requests.
+
+    The cache key carries `roles_version`, read with the user on every request, so a grant or
+    revoke (which bumps it) takes effect on the next request on every server.
+    """
     if not getattr(user, "is_authenticated", False):
         return Scopes(())
     cached = getattr(user, "_guazhi_scopes", None)
     if cached is None:
-        rows = RoleAssignment.objects.filter(user=user).values_list(
-            "role", "organisation_id", "organisation__path"
-        )
+        key = f"guazhi:grants:{user.pk}:{user.roles_version}"
+        rows = cache.get(key)
+        if rows is None:
+            rows = list(
+                RoleAssignment.objects.filter(user=user).values_list(
+                    "role", "organisation_id", "organisation__path"
+                )
+            )
+            cache.set(key, rows, GRANTS_CACHE_SECONDS)
         grants = [Grant(role, org_id, path) for role, org_id, path in rows]
         if user.is_superuser:
             grants.append(Grant(Role.ADMIN, 0, ""))
         cached = Scopes(grants)
         user._guazhi_scopes = cached
     return cached
+
+
+def grants_changed(*, user_ids: list[int] | None = None, under_path: str = "") -> None:
+    """Invalidate cached scopes: of `user_ids`, and of everyone holding a grant under a path."""
+    from guazhi.orgs.models import User
+
+    if user_ids:
+        User.objects.filter(pk__in=user_ids).update(roles_version=F("roles_version") + 1)
+    if under_path:
+        holders = RoleAssignment.objects.filter(organisation__path__startswith=under_path)
+        User.objects.filter(pk__in=holders.values("user_id")).update(
+            roles_version=F("roles_version") + 1
+        )

@@ -9,9 +9,11 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from guazhi.core.audit import audit_record, changed_fields
 from guazhi.core.errors import Forbidden, ValidationFailed
+from guazhi.core.i18n import Message
 from guazhi.core.text import initials, name_syllables, text_syllables
 from guazhi.orgs import vocab
 from guazhi.orgs.idcard import gender_of, id_number_problem, normalise_id_number
@@ -25,7 +27,7 @@ from guazhi.orgs.models import (
     RoleAssignment,
     User,
 )
-from guazhi.orgs.scopes import ROSTER_ROLES, scopes_of
+from guazhi.orgs.scopes import ROSTER_ROLES, grants_changed, scopes_of
 
 # ASCII only: a bare \d also takes full-width and other scripts' digits (１３８…).
 REGION_CODE = re.compile(r"^\d{6}$", re.ASCII)
@@ -147,6 +149,7 @@ def unit_move(*, actor: User, unit: Organisation, new_parent: Organisation) -> O
     for descendant in descendants:
         descendant.path = new_path + descendant.path[len(old_path):]
     Organisation.objects.bulk_update(descendants, ["path"], batch_size=500)
+    grants_changed(under_path=new_path)
     audit_record(
         actor=actor,
         action="org.move",
@@ -174,7 +177,8 @@ def cadre_field_errors(fields: dict[str, Any]) -> dict[str, str]:
     }
     for field, choices in choice_fields.items():
         if fields.get(field) not in choices.values:
-            errors[field] = _("不在可选范围内：%(options)s。") % {"options": "、".join(choices.values)}
+            # A Message: the importer's job shows it later, in its reader's language.
+            errors[field] = Message(gettext_noop("不在可选范围内：%(options)s。"), options=choices.values)
     if fields.get("ethnicity") not in vocab.ETHNICITIES:
         errors["ethnicity"] = _("民族名称不规范，应填写如“汉族”“蒙古族”。")
     birth_date = fields.get("birth_date")
@@ -193,12 +197,11 @@ def cadre_field_errors(fields: dict[str, Any]) -> dict[str, str]:
         errors["id_number"] = problem
     elif fields.get("gender") in vocab.Gender.values and gender_of(number) != fields["gender"]:
         # GB 11643: the 17th digit is odd for men and even for women.
-        errors["gender"] = _(
-            "性别与身份证号不一致：身份证号第17位为%(parity)s，性别应为“%(gender)s”。"
-        ) % {
-            "parity": _("奇数") if int(number[16]) % 2 else _("偶数"),
-            "gender": gender_of(number),
-        }
+        errors["gender"] = Message(
+            gettext_noop("性别与身份证号不一致：身份证号第17位为%(parity)s，性别应为“%(gender)s”。"),
+            parity=Message(gettext_noop("奇数") if int(number[16]) % 2 else gettext_noop("偶数")),
+            gender=Message(gender_of(number)),  # 男 / 女 are the Gender labels' msgids
+        )
     phone = (fields.get("phone") or "").strip()
     if phone and not PHONE.match(phone):
         errors["phone"] = _("手机号码应为以1开头的11位数字。")
@@ -330,9 +333,12 @@ def cadre_update(
 def relative_errors(relatives: list[dict[str, Any]]) -> dict[str, str]:
     errors: dict[str, str] = {}
     for index, relative in enumerate(relatives, start=1):
-        for key, label in (("name", _("姓名")), ("relation", _("关系")), ("unit_name", _("工作单位"))):
+        labels = (("name", gettext_noop("姓名")), ("relation", gettext_noop("关系")), ("unit_name", gettext_noop("工作单位")))
+        for key, label in labels:
             if not (relative.get(key) or "").strip():
-                errors[f"relatives.{index}.{key}"] = _("第%(n)s位亲属的%(label)s不能为空。") % {"n": index, "label": label}
+                errors[f"relatives.{index}.{key}"] = Message(
+                    gettext_noop("第%(n)s位亲属的%(label)s不能为空。"), n=index, label=Message(label)
+                )
     return errors
 
 
@@ -435,6 +441,7 @@ def role_grant(*, actor: User, user: User, role: str, organisation: Organisation
     if RoleAssignment.objects.filter(user=user, role=role, organisation=organisation).exists():
         raise ValidationFailed(_("该账号已在此范围内拥有该角色。"))
     assignment = RoleAssignment.objects.create(user=user, role=role, organisation=organisation, granted_by=actor)
+    grants_changed(user_ids=[user.pk])
     audit_record(
         actor=actor,
         action="role.grant",
@@ -457,3 +464,4 @@ def role_revoke(*, actor: User, assignment: RoleAssignment) -> None:
         detail={"user": assignment.user.username, "role": assignment.role, "organisation": assignment.organisation.name},
     )
     assignment.delete()
+    grants_changed(user_ids=[assignment.user_id])
