@@ -4,8 +4,10 @@ makemessages reads .html files as Django templates: `{{ _("…") }}` is found on
 opens the expression, so `{{ a or _("…") }}`, `{{ _("是") if x else _("否") }}`, macro arguments
 and tags spread over several lines are missed. Jinja2's own parser sees every gettext call, so
 this step parses each project template with the project's environment, writes what it finds to a
-template catalogue and merges that into each django.po with msgmerge, which also revives the
-translations makemessages has just marked obsolete for the strings only Jinja2 could find.
+template catalogue and merges that into each translation's django.po with msgmerge, which also
+revives the translations makemessages has just marked obsolete for the strings only Jinja2 could
+find. The source language's catalogue (locale/zh_Hans: Chinese for Django's own English strings
+that Django's catalogue lacks) is no translation of the templates and is left alone.
 
 Run after makemessages and before compilemessages (`make messages` does both).
 """
@@ -113,7 +115,17 @@ def main() -> int:
     entries, warnings = extract()
     for warning in warnings:
         print(f"warning: {warning}", file=sys.stderr)
-    po_files = sorted((ROOT / "locale").glob("*/LC_MESSAGES/django.po"))
+    from django.conf import settings
+    from django.utils.translation import to_locale
+
+    # The source language's catalogue (msgids in English: Django's own strings it lacks) is
+    # not a translation of the templates' Chinese strings; leave it alone.
+    source = to_locale(settings.LANGUAGE_CODE)
+    po_files = sorted(
+        path
+        for path in (ROOT / "locale").glob("*/LC_MESSAGES/django.po")
+        if path.parent.parent.name != source
+    )
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         pot_file = work / "jinja.pot"

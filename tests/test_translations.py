@@ -4,6 +4,9 @@ Msgids are the Chinese source strings, so a string added without an English tran
 Chinese to an English reader; these tests name every such string. `make messages` extracts new
 strings into locale/en/LC_MESSAGES/django.po and compiles django.mo (committed: a fresh machine
 may have no msgfmt).
+
+locale/zh_Hans holds the other way round what Django's own Chinese catalogue lacks: msgids in
+Django's English, translations in Chinese. `make messages` leaves it alone.
 """
 
 import ast
@@ -15,6 +18,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 from django.template import engines
 from django.test import Client
@@ -26,6 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "src" / "guazhi"
 PO_FILE = ROOT / "locale" / "en" / "LC_MESSAGES" / "django.po"
 MO_FILE = PO_FILE.with_suffix(".mo")
+DJANGO_GAPS_PO_FILE = ROOT / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
 # Han ideographs, CJK punctuation and full-width forms: none of them belongs in an English page.
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
@@ -75,7 +80,7 @@ def parse_po(text: str) -> list[Entry]:
         elif keyword in ("msgctxt", "msgid") and (entry is None or target[0] == "msgstr"):
             entry = Entry()
             entries.append(entry)
-        assert entry is not None, f"unexpected line in {PO_FILE.name}: {line}"
+        assert entry is not None, f"unexpected line in a .po file: {line}"
         if keyword == "msgctxt":
             entry.context, target = "", ("msgctxt", 0)
         elif keyword == "msgid":
@@ -98,8 +103,8 @@ def parse_po(text: str) -> list[Entry]:
     return entries
 
 
-def catalogue_entries() -> list[Entry]:
-    return [entry for entry in parse_po(PO_FILE.read_text(encoding="utf-8")) if entry.msgid]
+def catalogue_entries(po_file: Path = PO_FILE) -> list[Entry]:
+    return [entry for entry in parse_po(po_file.read_text(encoding="utf-8")) if entry.msgid]
 
 
 def test_the_po_parser_reads_contexts_plurals_flags_and_skips_obsolete_entries() -> None:
@@ -173,15 +178,29 @@ def po_catalogue(entries: list[Entry]) -> dict[object, str]:
     return catalogue
 
 
-def test_the_compiled_catalogue_is_in_step_with_the_po_file() -> None:
-    with MO_FILE.open("rb") as compiled:
+@pytest.mark.parametrize("po_file", [PO_FILE, DJANGO_GAPS_PO_FILE], ids=["en", "zh_Hans"])
+def test_the_compiled_catalogue_is_in_step_with_the_po_file(po_file: Path) -> None:
+    with po_file.with_suffix(".mo").open("rb") as compiled:
         mo = gnu_gettext.GNUTranslations(compiled)
     compiled_catalogue = {key: text for key, text in mo._catalog.items() if key != ""}  # type: ignore[attr-defined]
-    expected = po_catalogue(catalogue_entries())
+    expected = po_catalogue(catalogue_entries(po_file))
     stale = sorted(str(key) for key in expected.keys() ^ compiled_catalogue.keys())
     both = expected.keys() & compiled_catalogue.keys()
     changed = sorted(str(key) for key in both if expected[key] != compiled_catalogue[key])
     assert (stale, changed) == ([], []), "django.mo is out of date: run `make messages`"
+
+
+def test_the_chinese_catalogue_only_fills_gaps_in_djangos_own_and_is_all_chinese() -> None:
+    entries = catalogue_entries(DJANGO_GAPS_PO_FILE)
+    assert entries, "locale/zh_Hans/LC_MESSAGES/django.po has no entries"
+    # English msgids: a Chinese one here would be a project string makemessages put in by mistake.
+    assert [entry.label for entry in entries if CJK.search(entry.msgid)] == []
+    not_chinese = [
+        entry.label
+        for entry in entries
+        if not entry.msgstrs or not all(CJK.search(text) for text in entry.msgstrs.values())
+    ]
+    assert not_chinese == []
 
 
 # --- every translatable string in the sources -----------------------------------------------

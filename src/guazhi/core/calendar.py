@@ -26,7 +26,9 @@ from typing import Literal
 
 import chinese_calendar
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from guazhi.core.models import WorkdayOverride
 
@@ -83,9 +85,27 @@ def _package_deviations() -> tuple[list[dt.date], dict[dt.date, bool]]:
     return sorted(answers), answers
 
 
-@cache
+# The package names its holidays in English (the enum value) and Chinese (`.chinese`), neither
+# through gettext: these are the names as the interface shows them, in either language.
+HOLIDAY_NAMES: dict[str, Promise] = {
+    "new_years_day": gettext_lazy("元旦"),
+    "spring_festival": gettext_lazy("春节"),
+    "tomb_sweeping_day": gettext_lazy("清明节"),
+    "labour_day": gettext_lazy("劳动节"),
+    "dragon_boat_festival": gettext_lazy("端午节"),
+    "national_day": gettext_lazy("国庆节"),
+    "mid_autumn_festival": gettext_lazy("中秋节"),
+    "anti_fascist_70th_day": gettext_lazy("中国人民抗日战争暨世界反法西斯战争胜利70周年纪念日"),
+}
+
+
 def _holiday_names() -> dict[str, str]:
-    return {holiday.value: holiday.chinese for holiday in chinese_calendar.Holiday}
+    """The package's holiday value → its name in the active language (the package's own
+    Chinese name for a holiday a newer package adds before this table knows it)."""
+    return {
+        holiday.value: str(HOLIDAY_NAMES.get(holiday.name, holiday.chinese))
+        for holiday in chinese_calendar.Holiday
+    }
 
 
 def package_is_workday(day: dt.date) -> bool:

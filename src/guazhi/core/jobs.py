@@ -5,6 +5,11 @@ A handler is a plain function `handler(job, progress) -> dict` registered under 
 shown to the owner, or raises a GuazhiError whose Chinese message the owner reads instead.
 Apps register their kinds in a module named `jobs` or `imports`; those modules are imported on
 first use, so a task worker finds every kind without importing the URL configuration.
+
+The worker's language is not the reader's: a handler runs in the source language (Chinese),
+so the outcome is stored in Chinese with the source of each message (core.i18n) and shown in
+the language of whoever opens the job's page. A file made for the person who started the job
+(an export) is written in their language: `job_language(job)`.
 """
 
 import json
@@ -17,18 +22,19 @@ from functools import partial
 from pathlib import PurePath
 from typing import Any
 
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.module_loading import autodiscover_modules
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from guazhi.core.audit import audit_record
 from guazhi.core.errors import GuazhiError, NotFound
+from guazhi.core.i18n import Message, message_source, stored_text
 from guazhi.core.models import Job
 
 logger = logging.getLogger(__name__)
@@ -88,6 +94,9 @@ def job_start(
         raise ValueError(f"unknown job kind: {kind}")
     job_id = uuid.uuid4()
     params = dict(params)
+    language = translation.get_language()
+    if language and language != settings.LANGUAGE_CODE:
+        params["language"] = language  # only when not the default, so most jobs' params stay lean
     if upload is not None:
         # The stored name is ours, never the uploader's: the original name is only displayed.
         suffix = PurePath(upload.name or "").suffix.lower()[:8] or ".bin"
@@ -109,6 +118,11 @@ def _enqueue(job_id: str) -> None:
     from guazhi.core.tasks import run_job
 
     run_job.enqueue(job_id)
+
+
+def job_language(job: Job) -> str:
+    """The interface language of the person who started the job: files made for them use it."""
+    return str(job.params.get("language") or settings.LANGUAGE_CODE)
 
 
 def access_job(*, actor: Any, pk: uuid.UUID | str) -> Job:
@@ -187,20 +201,63 @@ def job_run(job_id: str) -> None:
     job = Job.objects.select_related("owner").get(pk=job_id)
     found = job_kind_get(job.kind)
     progress = Progress(job)
-    try:
-        if found is None:
-            raise RuntimeError(f"unknown job kind: {job.kind}")
-        result = found.handler(job, progress)
-    except GuazhiError as error:
-        result = json.loads(json.dumps(error.as_dict(), default=str))
-        _finish(job, Job.State.FAILED, result=result, message=str(error.message))
-    except Exception:
-        logger.exception("job %s (%s) failed", job.pk, job.kind)
-        _finish(job, Job.State.FAILED, result={}, message=_(GENERIC_FAILURE))
-    else:
-        _finish(job, Job.State.SUCCEEDED, result=result or {}, message="")
-    finally:
-        progress.close()
+    # Whatever language a worker (or a request running the job at once) happens to have.
+    with translation.override(settings.LANGUAGE_CODE):
+        try:
+            if found is None:
+                raise RuntimeError(f"unknown job kind: {job.kind}")
+            result = found.handler(job, progress)
+        except GuazhiError as error:
+            raw = {"code": error.code, "message": error.message, "detail": error.detail}
+            stored = _stored(raw)
+            _finish(job, Job.State.FAILED, result=stored, message=stored["message"])
+        except Exception:
+            logger.exception("job %s (%s) failed", job.pk, job.kind)
+            # The msgid itself: job_failure translates it for the reader.
+            _finish(job, Job.State.FAILED, result={}, message=GENERIC_FAILURE)
+        else:
+            _finish(job, Job.State.SUCCEEDED, result=result or {}, message="")
+        finally:
+            progress.close()
+
+
+def _stored(value: Any) -> Any:
+    """`value` as JSON keeps it: messages as Chinese text, and next to a "message" made with
+    core.i18n.Message, its "message_source" for translating it when the page is shown."""
+    if isinstance(value, dict):
+        stored = {str(key): _stored(item) for key, item in value.items()}
+        if isinstance(value.get("message"), Message):
+            stored["message_source"] = message_source(value["message"])
+        return stored
+    if isinstance(value, list | tuple):
+        return [_stored(item) for item in value]
+    if isinstance(value, Message):
+        return str(Message(value.msgid, **value.params))  # in the source language, set above
+    return json.loads(json.dumps(value, default=str))
+
+
+@dataclass(frozen=True)
+class JobFailure:
+    message: str
+    # A refused import's problems: {row, column, message}, the column as the file names it.
+    problems: list[dict[str, Any]] | None
+
+
+def job_failure(job: Job) -> JobFailure:
+    """Why a job failed, in the reader's language."""
+    message = stored_text(job.message, job.result.get("message_source"))
+    problems = None
+    if job.result.get("code") == "sheet_invalid" and isinstance(job.result.get("detail"), list):
+        problems = [
+            {
+                "row": problem.get("row"),
+                "column": problem.get("column", ""),
+                "message": stored_text(problem.get("message", ""), problem.get("message_source")),
+            }
+            for problem in job.result["detail"]
+            if isinstance(problem, dict)
+        ]
+    return JobFailure(message, problems)
 
 
 def _finish(job: Job, state: str, *, result: dict[str, Any], message: str) -> None:

@@ -4,6 +4,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -69,7 +70,8 @@ class WorkdayOverride(TimeStampedModel):
         ordering = ["date"]
 
     def __str__(self) -> str:
-        return f"{self.date} {'班' if self.is_workday else '休'}"
+        arrangement = gettext("上班") if self.is_workday else gettext("休息")
+        return f"{self.date} {arrangement}"
 
 
 class Job(models.Model):

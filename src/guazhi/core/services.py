@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from guazhi.core.audit import audit_record, changed_fields
 from guazhi.core.errors import Forbidden, NotFound, ValidationFailed
 from guazhi.core.models import WorkdayOverride
+from guazhi.core.text import join_list
 from guazhi.orgs.scopes import scopes_of
 
 NOTE_MAX = 100
@@ -29,7 +30,7 @@ def _note_errors(note: str) -> dict[str, str]:
 
 
 def _day_list(days: list[dt.date]) -> str:
-    return "、".join(day.isoformat() for day in sorted(days))
+    return join_list(day.isoformat() for day in sorted(days))
 
 
 @transaction.atomic

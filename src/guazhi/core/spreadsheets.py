@@ -8,7 +8,10 @@ problem, in one transaction; problems come back as (row as Excel numbers it, hea
 with the same columns, so an export can be edited and imported again.
 
 Headers and choice values are a data-interchange format and stay Chinese whatever the
-interface language; help texts and messages follow the interface language.
+interface language; sheet titles, help texts and messages follow the interface language, and
+the importer reads the first sheet whatever its title, so a sample downloaded in English
+imports like one downloaded in Chinese. Messages about cells are core.i18n Messages: an import
+runs as a job, and its problems are shown later in the language of whoever reads them.
 """
 
 import datetime as dt
@@ -24,6 +27,7 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.comments import Comment
@@ -32,13 +36,15 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from guazhi.core.errors import GuazhiError, ValidationFailed
+from guazhi.core.i18n import Message
+from guazhi.core.text import join_list
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 # A 5 MB upload that unpacks to gigabytes is an attack (a "zip bomb"), not a roster.
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
-INSTRUCTIONS_TITLE = "填写说明"
-OPTIONS_TITLE = "可选值"
+INSTRUCTIONS_TITLE = gettext_lazy("填写说明")
+OPTIONS_TITLE = gettext_lazy("可选值")
 HEADER_SEARCH_ROWS = 10
 MAX_PROBLEMS_KEPT = 500
 DATE_FORMAT = "yyyy-mm-dd"
@@ -70,7 +76,13 @@ def cell_text(value: Any) -> str:
         if isinstance(value, float) and not value.is_integer():
             return str(value)
         if abs(value) >= 10**15:
-            raise CellError(_("数字位数过多，已被 Excel 截断；请把该列设为“文本”格式后重新填写。"))
+            raise CellError(
+                Message(
+                    gettext_noop(
+                        "数字位数过多，已被 Excel 截断；请把该列设为“文本”格式后重新填写。"
+                    )
+                )
+            )
         return str(int(value))
     if isinstance(value, dt.datetime):
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat(" ")
@@ -83,7 +95,7 @@ def parse_text(max_length: int | None = None) -> Callable[[Any], str]:
     def parse(value: Any) -> str:
         text = cell_text(value)
         if max_length is not None and len(text) > max_length:
-            raise CellError(_("不能超过%(n)s个字。") % {"n": max_length})
+            raise CellError(Message(gettext_noop("不能超过%(n)s个字。"), n=max_length))
         return text
 
     return parse
@@ -105,8 +117,8 @@ def parse_date(value: Any) -> dt.date:
         try:
             return dt.date(int(match[1]), int(match[2]), int(match[3]))
         except ValueError:
-            raise CellError(_("日期不存在：%(text)s。") % {"text": text}) from None
-    raise CellError(_("日期格式应如 1985-06-01、1985.06.01 或 1985/6/1。"))
+            raise CellError(Message(gettext_noop("日期不存在：%(text)s。"), text=text)) from None
+    raise CellError(Message(gettext_noop("日期格式应如 1985-06-01、1985.06.01 或 1985/6/1。")))
 
 
 def parse_choice(
@@ -114,13 +126,15 @@ def parse_choice(
 ) -> Callable[[Any], str]:
     """`options` maps each accepted text (the label, and any alias) to the stored value;
     `shown` are the texts the error message offers (default: every accepted text)."""
-    offered = "、".join(shown if shown is not None else dict.fromkeys(options))
+    offered = list(shown if shown is not None else dict.fromkeys(options))
 
     def parse(value: Any) -> str:
         text = cell_text(value)
         if text in options:
             return options[text]
-        raise CellError(_("不在可选范围内，应为：%(options)s。") % {"options": offered})
+        raise CellError(
+            Message(gettext_noop("不在可选范围内，应为：%(options)s。"), options=offered)
+        )
 
     return parse
 
@@ -151,7 +165,7 @@ class Column:
 
 @dataclass(frozen=True)
 class SheetSpec:
-    title: str
+    title: str | Promise  # in the reader's language: a title is not read back
     columns: tuple[Column, ...]
     max_rows: int = 10_000
     notes: tuple[str | Promise, ...] = ()
@@ -199,7 +213,9 @@ class SheetInvalid(ValidationFailed):
         # By row, then in the order of the spec's columns: the order people read the sheet in.
         position = {c.header: i for i, c in enumerate(spec.columns)} if spec else {}
         ordered = sorted(problems, key=lambda p: (p.row, position.get(p.column, -1)))
-        message = _("共有 %(n)s 处错误，没有导入任何数据；请修改后重新上传。") % {"n": len(ordered)}
+        message = Message(
+            gettext_noop("共有 %(n)s 处错误，没有导入任何数据；请修改后重新上传。"), n=len(ordered)
+        )
         super().__init__(message, detail=[p.as_dict() for p in ordered[:MAX_PROBLEMS_KEPT]])
         self.total = len(ordered)
 
@@ -258,19 +274,24 @@ def _header_problems(
     spec: SheetSpec, header_number: int, positions: dict[int, Column]
 ) -> list[Problem]:
     if not positions:
-        headers = "、".join(c.header for c in spec.columns if c.required)
+        headers = [c.header for c in spec.columns if c.required]
         return [
             Problem(
                 1,
                 "",
-                _("没有找到表头，第一行应为列名，必须包括：%(headers)s。") % {"headers": headers},
+                Message(
+                    gettext_noop("没有找到表头，第一行应为列名，必须包括：%(headers)s。"),
+                    headers=headers,
+                ),
             )
         ]
     problems = []
     seen: dict[str, int] = {}
     for index, column in positions.items():
         if column.header in seen:
-            problems.append(Problem(header_number, column.header, _("该列出现了两次。")))
+            problems.append(
+                Problem(header_number, column.header, Message(gettext_noop("该列出现了两次。")))
+            )
         seen[column.header] = index
     for column in spec.columns:
         if column.required and column.header not in seen:
@@ -278,7 +299,7 @@ def _header_problems(
                 Problem(
                     header_number,
                     column.header,
-                    _("缺少必填列“%(header)s”。") % {"header": column.header},
+                    Message(gettext_noop("缺少必填列“%(header)s”。"), header=column.header),
                 )
             )
     return problems
@@ -304,14 +325,20 @@ def _rows(
             continue
         if len(rows) >= spec.max_rows:
             problems.append(
-                Problem(number, "", _("一次最多导入 %(n)s 行，请分批导入。") % {"n": spec.max_rows})
+                Problem(
+                    number,
+                    "",
+                    Message(gettext_noop("一次最多导入 %(n)s 行，请分批导入。"), n=spec.max_rows),
+                )
             )
             break
         row = Row(number=number, values={})
         for column, value in cells:
             if _is_empty(value):
                 if column.required:
-                    problems.append(Problem(number, column.header, _("必填，不能为空。")))
+                    problems.append(
+                        Problem(number, column.header, Message(gettext_noop("必填，不能为空。")))
+                    )
                     row.failed.add(column.field)
                 else:
                     row.values[column.field] = column.empty
@@ -391,11 +418,14 @@ def sheet_import(
 
 
 def _problems_of(error: GuazhiError, row: Row, spec: SheetSpec) -> list[Problem]:
+    # Messages stay what they are (a core.i18n Message keeps its source for the job's page).
     if isinstance(error.detail, dict) and error.detail:
         return [
-            Problem(row.number, spec.header_of(str(k)), str(v)) for k, v in error.detail.items()
+            Problem(row.number, spec.header_of(str(k)), v if isinstance(v, str) else str(v))
+            for k, v in error.detail.items()
         ]
-    return [Problem(row.number, "", str(error.message))]
+    message = error.message
+    return [Problem(row.number, "", message if isinstance(message, str) else str(message))]
 
 
 # Writing: the sample and the export --------------------------------------------------------
@@ -405,6 +435,7 @@ def _cell_value(value: Any) -> Any:
     if value is None:
         return ""
     if isinstance(value, list | tuple):
+        # Cell data, read back by the importer: the Chinese separator whatever the language.
         return "、".join(str(item) for item in value)
     return value
 
@@ -426,7 +457,7 @@ def sheet_sample(spec: SheetSpec) -> bytes:
     """The workbook people fill in: headers, one example row, drop-downs, and the rules."""
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = spec.title
+    sheet.title = str(spec.title)
     options = None
     option_column = 0
     last_row = spec.max_rows + 1
@@ -435,7 +466,7 @@ def sheet_sample(spec: SheetSpec) -> bytes:
         header = sheet.cell(row=1, column=index, value=column.header)
         _style_header(header, column)
         if column.help:
-            header.comment = Comment(str(column.help), "挂职")
+            header.comment = Comment(str(column.help), _("挂职"))
         example = sheet.cell(row=2, column=index, value=column.example)
         example.font = EXAMPLE_FONT
         _style_value(example, column)
@@ -446,7 +477,7 @@ def sheet_sample(spec: SheetSpec) -> bytes:
             # Lists live on a hidden sheet: an inline list is capped at 255 characters, which
             # the 56 ethnic groups or a county's units exceed.
             if options is None:
-                options = workbook.create_sheet(OPTIONS_TITLE)
+                options = workbook.create_sheet(str(OPTIONS_TITLE))
                 options.sheet_state = "hidden"
             option_column += 1
             option_letter = get_column_letter(option_column)
@@ -456,7 +487,7 @@ def sheet_sample(spec: SheetSpec) -> bytes:
             end = len(column.choices) + 1
             validation = DataValidation(
                 type="list",
-                formula1=f"{quote_sheetname(OPTIONS_TITLE)}!${option_letter}$2:${option_letter}${end}",
+                formula1=f"{quote_sheetname(str(OPTIONS_TITLE))}!${option_letter}$2:${option_letter}${end}",
                 allow_blank=not column.required,
                 showErrorMessage=column.strict_choices,
                 errorTitle=_("填写有误"),
@@ -465,7 +496,8 @@ def sheet_sample(spec: SheetSpec) -> bytes:
             validation.add(f"{letter}2:{letter}{last_row}")
             sheet.add_data_validation(validation)
     sheet.freeze_panes = "A2"
-    _instructions(workbook.create_sheet(INSTRUCTIONS_TITLE, 1), spec)
+    # Second, after the data: the importer reads the first sheet, whatever it is called.
+    _instructions(workbook.create_sheet(str(INSTRUCTIONS_TITLE), 1), spec)
     return _save(workbook)
 
 
@@ -479,7 +511,7 @@ def _instructions(sheet: Any, spec: SheetSpec) -> None:
             column.header,
             _("必填") if column.required else _("选填"),
             str(column.help),
-            "、".join(column.choices) if column.strict_choices else "",
+            join_list(column.choices) if column.strict_choices else "",
             column.example,
         ]
         for index, value in enumerate(values, start=1):
@@ -514,7 +546,7 @@ def sheet_export(
     Write-only mode keeps memory flat for a province-sized roster.
     """
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(spec.title)
+    sheet = workbook.create_sheet(str(spec.title))
     for index, column in enumerate(spec.columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = column.width
     sheet.freeze_panes = "A2"
@@ -575,8 +607,10 @@ def attachment_header(filename: str) -> str:
     stem, dot, extension = filename.rpartition(".")
     if not dot:
         stem, extension = extension, ""
-    # Old clients read only `filename`: keep its ASCII part (名册_20261123.xlsx → 20261123.xlsx).
-    ascii_stem = re.sub(r"[^A-Za-z0-9_-]+", "", stem).strip("_-") or "download"
+    # Old clients read only `filename`: keep its ASCII part (名册_20261123.xlsx → 20261123.xlsx,
+    # Cadre roster 20261123.xlsx → Cadre_roster_20261123.xlsx).
+    ascii_stem = re.sub(r"\s+", "_", stem.strip())
+    ascii_stem = re.sub(r"[^A-Za-z0-9_-]+", "", ascii_stem).strip("_-") or "download"
     ascii_extension = re.sub(r"[^A-Za-z0-9]+", "", extension)
     fallback = f"{ascii_stem}.{ascii_extension}" if ascii_extension else ascii_stem
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"

@@ -1,7 +1,10 @@
-"""Chinese text helpers: pinyin keys for sorting and initials search (zs finds 张三)."""
+"""Text helpers: pinyin keys for sorting and initials search (zs finds 张三), and lists joined
+the way the reader's language writes them (甲、乙 in Chinese, "a, b" in English)."""
 
 import re
+from collections.abc import Iterable
 
+from django.utils.translation import pgettext
 from pypinyin import Style, lazy_pinyin
 
 # Surnames read differently from the same character in ordinary words (单 shàn, not dān).
@@ -48,3 +51,13 @@ def pinyin_key(syllables: list[str]) -> str:
 
 def initials(syllables: list[str]) -> str:
     return "".join(s[0] for s in syllables if s and s[0].isalnum())
+
+
+def join_list(items: Iterable[object]) -> str:
+    """Items of a list in running text: 汉族、回族 in Chinese, "Han, Hui" in English."""
+    return pgettext("list separator", "、").join(str(item) for item in items)
+
+
+def join_clauses(items: Iterable[object]) -> str:
+    """Clauses of one line of text: 日期: 2027-01-01；说明: 元旦 in Chinese, "; " in English."""
+    return pgettext("clause separator", "；").join(str(item) for item in items)

@@ -19,9 +19,10 @@ from django.core.files.storage import default_storage
 from django.db.models import Prefetch, TextChoices
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop, pgettext_lazy
 
-from guazhi.core.jobs import Progress, job_files_dir, job_kind
+from guazhi.core.i18n import Message
+from guazhi.core.jobs import Progress, job_files_dir, job_kind, job_language
 from guazhi.core.models import Job
 from guazhi.core.spreadsheets import (
     CellError,
@@ -44,8 +45,9 @@ from guazhi.orgs.scopes import ROSTER_ROLES, scopes_of
 UNIT_IMPORT = "orgs.unit_import"
 CADRE_IMPORT = "orgs.cadre_import"
 CADRE_EXPORT = "orgs.cadre_export"
-UNIT_SHEET = "单位"
-CADRE_SHEET = "干部名册"
+# Sheet titles follow the reader's language; the importer reads the first sheet, whatever its title.
+UNIT_SHEET = pgettext_lazy("sheet title", "单位")
+CADRE_SHEET = gettext_lazy("干部名册")
 # Below this many units a drop-down of every unit in scope helps; above, it only gets in the way.
 MAX_UNIT_CHOICES = 2000
 
@@ -111,11 +113,19 @@ class UnitIndex:
         parts = [part.strip() for part in re.split(r"[/／]", text) if part.strip()]
         found = self._matching(parts) if parts else []
         if not found:
-            raise CellError(_("单位“%(name)s”不存在或不在您的管辖范围内。") % {"name": text})
+            raise CellError(
+                Message(gettext_noop("单位“%(name)s”不存在或不在您的管辖范围内。"), name=text)
+            )
         if len(found) > 1:
             raise CellError(
-                _("有%(n)s个单位名为“%(name)s”，请连同上级单位写出，如“%(example)s”。")
-                % {"n": len(found), "name": parts[-1], "example": self.label(found[0])}
+                Message(
+                    gettext_noop(
+                        "有%(n)s个单位名为“%(name)s”，请连同上级单位写出，如“%(example)s”。"
+                    ),
+                    n=len(found),
+                    name=parts[-1],
+                    example=self.label(found[0]),
+                )
             )
         return found[0]
 
@@ -354,8 +364,11 @@ class UnitRows:
             return [
                 (
                     "name",
-                    _("与第%(row)s行重复：同一上级单位下不能有两个“%(name)s”。")
-                    % {"row": earlier, "name": name},
+                    Message(
+                        gettext_noop("与第%(row)s行重复：同一上级单位下不能有两个“%(name)s”。"),
+                        row=earlier,
+                        name=name,
+                    ),
                 )
             ]
         existing = self.index.child(parent, name)
@@ -595,7 +608,10 @@ class CadreRows:
             earlier = self.first_row_of.setdefault(number, row.number)
             if earlier != row.number:
                 problems.append(
-                    ("id_number", _("与第%(row)s行的身份证号重复。") % {"row": earlier})
+                    (
+                        "id_number",
+                        Message(gettext_noop("与第%(row)s行的身份证号重复。"), row=earlier),
+                    )
                 )
             profile = self.existing.get(number)
             if profile is not None and not self.scopes.covers(profile.home_unit.path, ROSTER_ROLES):
@@ -710,7 +726,9 @@ def cadre_export_job(job: Job, progress: Progress) -> dict[str, Any]:
     cadres = cadres.select_related("home_unit").prefetch_related("relatives")
     progress(0, total)
     rows = cadre_export_rows(actor, cadres.iterator(chunk_size=500), roster_units(actor))
-    content = sheet_export(cadre_spec(), rows, total=total, progress=progress)
+    # The file is for the person who asked for it: sheet title and file name in their language.
+    with translation.override(job_language(job)):
+        content = sheet_export(cadre_spec(), rows, total=total, progress=progress)
+        filename = _("干部名册_%(time)s.xlsx") % {"time": f"{timezone.localtime():%Y%m%d_%H%M}"}
     stored = default_storage.save(f"{job_files_dir(job.pk)}/export.xlsx", ContentFile(content))
-    filename = f"干部名册_{timezone.localtime():%Y%m%d_%H%M}.xlsx"
     return {"file": stored, "filename": filename, "rows": total}

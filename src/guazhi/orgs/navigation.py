@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from guazhi.orgs.models import Role
 from guazhi.orgs.scopes import scopes_of
@@ -20,10 +21,11 @@ EVERYONE = frozenset(Role.values)
 
 NAV_ITEMS = (
     NavItem(_("首页"), "home", EVERYONE),
-    NavItem(_("单位"), "orgs:unit_list", frozenset({Role.COORDINATOR, Role.DISPATCH_ADMIN, Role.HOST_LEADER})),
+    # "navigation": a menu names the page (Units), where elsewhere 单位 is one unit.
+    NavItem(pgettext_lazy("navigation", "单位"), "orgs:unit_list", frozenset({Role.COORDINATOR, Role.DISPATCH_ADMIN, Role.HOST_LEADER})),
     NavItem(_("干部名册"), "orgs:cadre_list", frozenset({Role.COORDINATOR, Role.DISPATCH_ADMIN})),
     NavItem(_("我的档案"), "orgs:my_profile", frozenset({Role.CADRE})),
-    NavItem(_("角色授权"), "orgs:role_list", frozenset({Role.COORDINATOR})),
+    NavItem(pgettext_lazy("navigation", "角色授权"), "orgs:role_list", frozenset({Role.COORDINATOR})),
     NavItem(_("工作日历"), "core:calendar", frozenset({Role.ADMIN})),
     NavItem(_("审计日志"), "core:audit_list", frozenset({Role.COORDINATOR})),
 )

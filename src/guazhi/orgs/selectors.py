@@ -8,6 +8,8 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext
 
 from guazhi.core.errors import NotFound
+from guazhi.core.text import join_list
+from guazhi.orgs import vocab
 from guazhi.orgs.idcard import mask_id_number, mask_phone
 from guazhi.orgs.models import (
     CadreProfile,
@@ -298,8 +300,10 @@ def _history_value(field: str, value: object, names: dict[str, dict], sensitive:
         return gettext("（不显示）")
     if field in names:
         return names[field].get(value, str(value))
+    if field == "ethnicity" and value in vocab.ETHNICITIES:
+        return gettext(str(value))  # stored in Chinese, the standard's name: a msgid
     if isinstance(value, list):
-        return "、".join(str(item) for item in value)
+        return join_list(str(item) for item in value)
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)

@@ -8,11 +8,13 @@ from django import forms
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.utils.functional import Promise
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from guazhi.core import selectors
 from guazhi.core.forms import GuazhiForm
 from guazhi.core.rendering import render_page
+from guazhi.core.text import join_clauses, join_list
 from guazhi.orgs.access import roles_required
 from guazhi.orgs.models import Role
 
@@ -52,18 +54,19 @@ VERBS: dict[str, Promise] = {
     "revoke": _("撤销"),
     "approve": _("审批"),
 }
+# Words inside a phrase ("Create unit"): in English they are not capitalised as labels are.
 THINGS: dict[str, Promise] = {
-    "org": _("单位"),
-    "cadre": _("干部"),
-    "role": _("角色"),
-    "account": _("账号"),
-    "calendar": _("工作日历"),
-    "job": _("后台任务"),
+    "org": pgettext_lazy("in a phrase", "单位"),
+    "cadre": pgettext_lazy("in a phrase", "干部"),
+    "role": pgettext_lazy("in a phrase", "角色"),
+    "account": pgettext_lazy("in a phrase", "账号"),
+    "calendar": pgettext_lazy("in a phrase", "工作日历"),
+    "job": pgettext_lazy("in a phrase", "后台任务"),
 }
 OBJECT_TYPES: dict[str, Promise] = {
     "orgs.organisation": _("单位"),
     "orgs.cadreprofile": _("干部"),
-    "orgs.roleassignment": _("角色授权"),
+    "orgs.roleassignment": pgettext_lazy("object type", "角色授权"),
     "orgs.user": _("账号"),
     "core.workdayoverride": _("工作日历调整"),
     "core.job": _("后台任务"),
@@ -98,13 +101,12 @@ def action_label(action: str) -> str:
     if action in ACTION_LABELS:
         return str(ACTION_LABELS[action])
     thing, _dot, verb = action.partition(".")
-    if verb in VERBS:
-        return (
-            f"{VERBS[verb]}{THINGS.get(thing, '')}"
-            if thing in THINGS
-            else f"{VERBS[verb]}（{action}）"
-        )
-    return action
+    if verb not in VERBS:
+        return action
+    if thing in THINGS:
+        # Chinese runs the words together (新建单位); English needs a space (Create unit).
+        return gettext("%(verb)s%(thing)s") % {"verb": VERBS[verb], "thing": THINGS[thing]}
+    return gettext("%(verb)s（%(action)s）") % {"verb": VERBS[verb], "action": action}
 
 
 def _value_text(key: str, value: Any) -> str:
@@ -115,7 +117,7 @@ def _value_text(key: str, value: Any) -> str:
     if key == "role" and value in Role.values:
         return str(Role(value).label)
     if isinstance(value, list):
-        return "、".join(_value_text(key, item) for item in value)
+        return join_list(_value_text(key, item) for item in value)
     if isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False)
     return str(value)
@@ -137,7 +139,7 @@ def compact_detail(detail: Any, limit: int = DETAIL_LIMIT) -> str:
                     parts.append(f"{field}: {_value_text(field, change)}")
         else:
             parts.append(f"{label}: {_value_text(key, value)}")
-    text = "；".join(parts)
+    text = join_clauses(parts)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

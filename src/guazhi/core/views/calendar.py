@@ -21,7 +21,16 @@ from guazhi.core.rendering import render_page
 from guazhi.orgs.access import roles_required
 from guazhi.orgs.models import Role
 
-WEEKDAYS = ("一", "二", "三", "四", "五", "六", "日")
+# Whole names, not 一…日 put after 周: English has no such prefix.
+WEEKDAYS = (
+    gettext_lazy("周一"),
+    gettext_lazy("周二"),
+    gettext_lazy("周三"),
+    gettext_lazy("周四"),
+    gettext_lazy("周五"),
+    gettext_lazy("周六"),
+    gettext_lazy("周日"),
+)
 # A typo like 2027-01-01~2027-11-03 would silently rest ten months; no holiday is that long.
 LONGEST_RANGE_DAYS = 31
 RANGE_SEPARATOR = re.compile(r"\s*(?:~|～|至|到|—|–)\s*")

@@ -10,7 +10,7 @@ from django.shortcuts import redirect
 
 from guazhi.core.audit import audit_record
 from guazhi.core.errors import NotFound
-from guazhi.core.jobs import access_job, job_kind_label
+from guazhi.core.jobs import access_job, job_failure, job_kind_label
 from guazhi.core.models import Job
 from guazhi.core.rendering import render_page
 from guazhi.core.spreadsheets import XLSX_CONTENT_TYPE, attachment_header
@@ -20,11 +20,17 @@ from guazhi.orgs.access import ANY_ROLE, roles_required
 @roles_required(ANY_ROLE)
 def job_detail(request: HttpRequest, job_pk: uuid.UUID) -> HttpResponse:
     job = access_job(actor=request.user, pk=job_pk)
-    errors = job.result.get("detail") if job.result.get("code") == "sheet_invalid" else None
+    failure = job_failure(job) if job.state == Job.State.FAILED else None
     return render_page(
         request,
         "core/job_detail.html",
-        {"job": job, "label": job_kind_label(job.kind), "errors": errors, "states": Job.State},
+        {
+            "job": job,
+            "label": job_kind_label(job.kind),
+            "failure": failure,
+            "errors": failure.problems if failure else None,
+            "states": Job.State,
+        },
         partial="status",
     )
 

@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from guazhi.core.forms import GuazhiForm
+from guazhi.core.text import join_list
 from guazhi.orgs import services, vocab
 from guazhi.orgs.forms.units import UnitChoiceField
 from guazhi.orgs.models import CadreProfile, Organisation
@@ -42,7 +43,10 @@ class CadreForm(GuazhiForm):
         label=_label("birth_date"), widget=DateInput(), help_text=_("如 1985-06-01")
     )
     ethnicity = forms.ChoiceField(
-        label=_label("ethnicity"), choices=[(e, e) for e in vocab.ETHNICITIES], initial="汉族"
+        label=_label("ethnicity"),
+        # The stored value stays the standard's Chinese name; the option reads in the page's language.
+        choices=[(e, _(e)) for e in vocab.ETHNICITIES],
+        initial="汉族",
     )
     political_status = forms.ChoiceField(
         label=_label("political_status"), choices=vocab.PoliticalStatus.choices
@@ -93,7 +97,7 @@ class CadreForm(GuazhiForm):
     def initial_for(cls, profile: CadreProfile) -> dict[str, Any]:
         initial = {name: getattr(profile, name) for name in cls.base_fields if name != "expertise"}
         initial["home_unit"] = profile.home_unit_id
-        initial["expertise"] = "、".join(profile.expertise)
+        initial["expertise"] = join_list(profile.expertise)  # parse_tags reads "、" and ", " alike
         return initial
 
     def service_fields(self) -> dict[str, Any]:

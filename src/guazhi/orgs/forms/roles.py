@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from guazhi.core.forms import GuazhiForm
@@ -15,7 +16,9 @@ USER_OPTIONS = 30
 
 
 def user_label(user: User) -> str:
-    return f"{user.full_name}（{user.username}）" if user.full_name else user.username
+    if not user.full_name:
+        return user.username
+    return gettext("%(name)s（%(username)s）") % {"name": user.full_name, "username": user.username}
 
 
 class UserChoiceField(forms.ModelChoiceField):

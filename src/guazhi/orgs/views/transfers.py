@@ -13,6 +13,7 @@ from typing import cast
 from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
@@ -62,7 +63,7 @@ class _Sheet:
     units: Callable[[User], imports.UnitIndex]  # the units a row of this sheet may name
     template: str
     sample_url: str
-    sample_filename: str
+    sample_filename: str | Promise  # in the reader's language, like the sample's sheet titles
 
 
 UNIT_UPLOAD = _Sheet(
@@ -71,7 +72,7 @@ UNIT_UPLOAD = _Sheet(
     units=imports.manageable_units,
     template="orgs/import_units.html",
     sample_url="orgs:unit_import_sample",
-    sample_filename="单位导入模板.xlsx",
+    sample_filename=gettext_lazy("单位导入模板.xlsx"),
 )
 ROSTER_UPLOAD = _Sheet(
     job_kind=imports.CADRE_IMPORT,
@@ -79,7 +80,7 @@ ROSTER_UPLOAD = _Sheet(
     units=imports.roster_units,
     template="orgs/import_cadres.html",
     sample_url="orgs:cadre_import_sample",
-    sample_filename="干部名册导入模板.xlsx",
+    sample_filename=gettext_lazy("干部名册导入模板.xlsx"),
 )
 
 
@@ -108,7 +109,7 @@ def _import_page(request: HttpRequest, sheet: _Sheet) -> HttpResponse:
 
 def _sample(request: HttpRequest, sheet: _Sheet) -> HttpResponse:
     labels = sheet.units(cast(User, request.user)).labels()
-    return xlsx_response(sheet_sample(sheet.spec(labels)), sheet.sample_filename)
+    return xlsx_response(sheet_sample(sheet.spec(labels)), str(sheet.sample_filename))
 
 
 @roles_required(*UNIT_IMPORTERS)
