@@ -30,18 +30,15 @@ def render_page(
     Django templates: the fragment and the page come from the same source, never two copies.
     """
     context = page_context(request, context or {})
-    engine = engines["jinja2"]
-    template = engine.get_template(template_name)
+    # One CSRF token per page. Django's lazy csrf_input masks the secret afresh at every use
+    # (a page uses it three or four times), each time drawing 32 characters from urandom.
+    token = get_token(request)
+    context.update(
+        csrf_token=token,
+        csrf_input=mark_safe(f'<input type="hidden" name="csrfmiddlewaretoken" value="{token}">'),
+    )
+    template = engines["jinja2"].get_template(template_name).template  # type: ignore[attr-defined]
     if partial and getattr(request, "htmx", False):
-        jinja_template = template.template  # type: ignore[attr-defined]
-        token = get_token(request)
-        context.update(
-            csrf_token=token,
-            csrf_input=mark_safe(
-                f'<input type="hidden" name="csrfmiddlewaretoken" value="{token}">'
-            ),
-        )
-        block = jinja_template.blocks[partial]
-        body = "".join(block(jinja_template.new_context(context)))
-        return HttpResponse(body, status=status)
-    return HttpResponse(template.render(context, request), status=status)
+        block = template.blocks[partial]
+        return HttpResponse("".join(block(template.new_context(context))), status=status)
+    return HttpResponse(template.render(context), status=status)
