@@ -50,7 +50,7 @@ messages: $(STAMP)
 	DEBUG=1 $(BIN)/python manage.py makemessages -l en -e html,py --no-location \
 		-i ".venv/*" -i "tests/*" -i "benchmarks/*" -i "var/*"
 	DEBUG=1 $(BIN)/python scripts/jinja_messages.py
-	DEBUG=1 $(BIN)/python manage.py compilemessages -l en -i ".venv" -i "var"
+	DEBUG=1 $(BIN)/python manage.py compilemessages -l en -l zh_Hans -i ".venv" -i "var"
 
 clean:
 	rm -rf $(VENV) var/test-*

@@ -12,6 +12,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext, pgettext
 from jinja2 import Environment, select_autoescape
 
+from guazhi.core.text import join_list
+
 
 class AppTemplatesJinja2(Jinja2):
     """Jinja2 that looks in each app's templates/ folder, the layout the house style decided."""
@@ -66,6 +68,7 @@ def environment(**options: Any) -> Environment:
             "DEBUG": settings.DEBUG,
         }
     )
+    env.filters["join_list"] = join_list
     env.filters["date_zh"] = format_date
     env.filters["datetime_zh"] = lambda value: format_date(value, with_time=True)
     return env

@@ -5,6 +5,9 @@ import re
 import unicodedata
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from guazhi.core.i18n import Message
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARACTERS = "10X98765432"
@@ -35,9 +38,11 @@ def id_number_problem(number: str, birth_date: dt.date | None = None) -> str | N
     if check_character(number[:17]) != number[17]:
         return _("身份证号校验位不正确，请核对。")
     if birth_date is not None and encoded_birth != birth_date:
-        return _("身份证号中的出生日期（%(encoded)s）与填写的出生日期不一致。") % {
-            "encoded": encoded_birth.isoformat()
-        }
+        # A Message: the importer shows it later, in the language of whoever reads the job.
+        return Message(
+            gettext_noop("身份证号中的出生日期（%(encoded)s）与填写的出生日期不一致。"),
+            encoded=encoded_birth.isoformat(),
+        )
     return None
 
 

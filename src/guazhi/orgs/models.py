@@ -3,6 +3,7 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from guazhi.core.models import TimeStampedModel
@@ -216,7 +217,7 @@ class RoleAssignment(TimeStampedModel):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("角色授权")
+        verbose_name = pgettext_lazy("model", "角色授权")
         verbose_name_plural = _("角色授权")
         constraints = [
             models.UniqueConstraint(
