@@ -415,6 +415,7 @@ def test_viewers_who_may_not_see_numbers_get_them_masked_in_the_profile_and_its_
     # Today every role that may open a profile may also see its numbers; the page must still
     # hold back when the rule says no, so the rule is switched off here.
     monkeypatch.setattr(selectors, "can_see_sensitive", lambda **kwargs: False)
+    monkeypatch.setattr(selectors.history, "can_see_sensitive", lambda **kwargs: False)
     html = text(logged_in(client, world.users["coordinator"]).get(detail_url(profile)))
     assert f"{new_number[:6]}********{new_number[-4:]}" in html
     assert "138****1111" in html

@@ -485,7 +485,7 @@ def test_the_export_follows_the_roster_search(world, run_job) -> None:  # type: 
 def test_the_export_masks_id_and_phone_for_viewers_who_may_not_see_them(
     world, run_job, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(imports.selectors, "can_see_sensitive", lambda **kwargs: False)
+    monkeypatch.setattr(imports.roster.selectors, "can_see_sensitive", lambda **kwargs: False)
     job = run_job(world.users["coordinator"], imports.CADRE_EXPORT, query="")
     row = next(exported(job)["干部名册"].iter_rows(min_row=2, values_only=True))
     number, phone = world.cadre_a.id_number, world.cadre_a.phone
