@@ -19,6 +19,7 @@ from guazhi.orgs.models import (
 from guazhi.orgs.scopes import scopes_of
 from guazhi.orgs.selectors.cadres import can_see_sensitive
 from guazhi.orgs.selectors.units import UNIT_ROLES
+from guazhi.orgs.services.cadres import CADRE_FIELDS
 
 UNIT_HISTORY_FIELDS = ("name", "kind", "level", "region_name", "region_code", "parent")
 
@@ -91,27 +92,8 @@ class HistoryEntry:
     created: bool = False
 
 
-CADRE_HISTORY_FIELDS = (
-    "name",
-    "gender",
-    "birth_date",
-    "ethnicity",
-    "political_status",
-    "education",
-    "degree",
-    "professional_title",
-    "staff_type",
-    "home_unit",
-    "position",
-    "rank",
-    "current_post_since",
-    "native_place",
-    "native_region_code",
-    "expertise",
-    "phone",
-    "id_number",
-    "user",
-)
+# The profile fields as the services define them, then the account link.
+CADRE_HISTORY_FIELDS = (*CADRE_FIELDS, "user")
 SENSITIVE_FIELDS = frozenset({"id_number", "phone"})
 
 
