@@ -69,3 +69,15 @@ def test_moving_a_unit_moves_the_scope_of_those_holding_roles_over_it(world, cli
     assert client.get(detail).status_code == 200
     dispatch_admin.refresh_from_db()  # as the next request would load it
     assert [p.name for p in selectors.cadre_list(actor=dispatch_admin)] == ["张三"]
+
+
+@pytest.mark.postgres
+def test_postgresql_has_prefix_indexes_for_subtree_and_initials_searches(db):  # type: ignore[no-untyped-def]
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE indexdef LIKE '%%varchar_pattern_ops%%'"
+        )
+        names = {row[0] for row in cursor.fetchall()}
+    assert {"orgs_org_path_prefix", "orgs_cadre_initials_prefix"} <= names
