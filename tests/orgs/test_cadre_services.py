@@ -436,3 +436,34 @@ def test_an_account_outside_scope_is_refused_and_nothing_is_created(world: Any) 
     assert (User.objects.count(), RoleAssignment.objects.count()) == before
     world.cadre_b.refresh_from_db()
     assert world.cadre_b.user is None
+
+
+def test_relatives_are_linked_to_the_one_unit_of_that_name_and_keep_the_link_when_edited(
+    world: Any,
+) -> None:
+    coordinator = world.users["coordinator"]
+    profile = world.cadre_a
+    services.cadre_update(
+        actor=coordinator,
+        profile=profile,
+        relatives=[
+            {"name": "王芳", "relation": "配偶", "unit_name": "白鹿镇"},
+            {"name": "张强", "relation": "兄弟", "unit_name": "不在系统中的公司"},
+        ],
+    )
+    links = {r.name: r.unit for r in CadreRelative.objects.filter(profile=profile)}
+    assert links == {"王芳": world.township_a, "张强": None}
+
+    # An admin links 张强's unit by hand; an edit through the form (no `unit` keys) keeps it.
+    CadreRelative.objects.filter(name="张强").update(unit=world.township_b)
+    services.cadre_update(
+        actor=coordinator,
+        profile=profile,
+        relatives=[
+            {"name": "王芳", "relation": "配偶", "unit_name": "白鹿镇"},
+            {"name": "张强", "relation": "兄弟", "unit_name": "不在系统中的公司"},
+            {"name": "张丽", "relation": "姐妹", "unit_name": "莲花镇"},
+        ],
+    )
+    links = {r.name: r.unit for r in CadreRelative.objects.filter(profile=profile)}
+    assert links == {"王芳": world.township_a, "张强": world.township_b, "张丽": world.township_b}

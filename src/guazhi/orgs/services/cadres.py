@@ -267,15 +267,22 @@ def relative_errors(relatives: list[dict[str, Any]]) -> dict[str, str]:
 
 
 def _replace_relatives(profile: CadreProfile, relatives: list[dict[str, Any]]) -> bool:
-    """Make the profile's relatives exactly `relatives`; True when anything changed."""
+    """Make the profile's relatives exactly `relatives`; True when anything changed.
+
+    A relative given without a `unit` keeps the in-system unit it was linked to, or is linked to
+    the one unit bearing that name: avoidance checks in matching need the link, and a form that
+    only edits names must not lose it.
+    """
     errors = relative_errors(relatives)
     if errors:
         raise ValidationFailed(_("回避关系信息有误。"), detail=errors)
-    wanted = [
-        (r["name"].strip(), r["relation"].strip(), r["unit_name"].strip(), r.get("unit"))
-        for r in relatives
-    ]
     current = [(r.name, r.relation, r.unit_name, r.unit) for r in profile.relatives.all()]
+    linked = {(name, relation, unit_name): unit for name, relation, unit_name, unit in current}
+    wanted = []
+    for r in relatives:
+        key = (r["name"].strip(), r["relation"].strip(), r["unit_name"].strip())
+        unit = r["unit"] if "unit" in r else linked.get(key) or _only_unit_named(key[2])
+        wanted.append((*key, unit))
     if wanted == current:
         return False
     profile.relatives.all().delete()
@@ -284,6 +291,11 @@ def _replace_relatives(profile: CadreProfile, relatives: list[dict[str, Any]]) -
             profile=profile, name=name, relation=relation, unit_name=unit_name, unit=unit
         )
     return True
+
+
+def _only_unit_named(name: str) -> Organisation | None:
+    units = list(Organisation.objects.filter(name=name)[:2])
+    return units[0] if len(units) == 1 else None
 
 
 @transaction.atomic
