@@ -33,7 +33,7 @@ test-fast: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
-	$(BIN)/mypy src
+	DEBUG=1 $(BIN)/mypy src
 
 bench: $(STAMP)
 	scripts/system-packages.sh bench

@@ -72,6 +72,7 @@ missing() {
 }
 
 phase lint tool "$BIN/ruff" check src tests benchmarks
+phase format tool "$BIN/ruff" format --check src tests benchmarks
 # mypy reads settings through django-stubs; DEBUG=1 supplies a development key for that.
 phase types tool env DEBUG=1 "$BIN/mypy" src
 

@@ -62,7 +62,9 @@ class CadreFactory(factory.django.DjangoModelFactory):
     rank = "正科级"
     position = "科长"
     phone = factory.Sequence(lambda n: f"139{n:08d}")
-    id_number = factory.LazyAttribute(lambda o: make_id_number(o.birth_date, female=o.gender == "女"))
+    id_number = factory.LazyAttribute(
+        lambda o: make_id_number(o.birth_date, female=o.gender == "女")
+    )
     expertise = factory.LazyFunction(lambda: ["招商引资"])
 
     @factory.post_generation

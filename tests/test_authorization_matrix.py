@@ -134,8 +134,12 @@ def scoped_objects(world, kwarg: str, role: str) -> tuple[object, object]:  # ty
         return world.cadre_a, world.cadre_b
     if kwarg == "role_pk":
         # Fresh grants for each role's turn: an allowed role really revokes the inside one.
-        insider = grant(UserFactory(username=f"in-{uuid.uuid4().hex[:6]}"), "host_leader", world.township_a)
-        outsider = grant(UserFactory(username=f"out-{uuid.uuid4().hex[:6]}"), "host_leader", world.township_b)
+        insider = grant(
+            UserFactory(username=f"in-{uuid.uuid4().hex[:6]}"), "host_leader", world.township_a
+        )
+        outsider = grant(
+            UserFactory(username=f"out-{uuid.uuid4().hex[:6]}"), "host_leader", world.township_b
+        )
         return (
             RoleAssignment.objects.get(user=insider),
             RoleAssignment.objects.get(user=outsider),

@@ -108,7 +108,9 @@ def database_from_env() -> dict[str, Any]:
     url = os.environ.get("DATABASE_URL", "")
     if not url:
         url = f"sqlite:///{VAR_DIR / 'guazhi.sqlite3'}"
-    config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=600, conn_health_checks=True))
+    config: dict[str, Any] = dict(
+        dj_database_url.parse(url, conn_max_age=600, conn_health_checks=True)
+    )
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets readers run beside the one writer; IMMEDIATE takes the write lock at the
         # start of a transaction so two writers queue instead of failing half-way.

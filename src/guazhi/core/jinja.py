@@ -49,7 +49,9 @@ def format_date(value: dt.date | dt.datetime | None, with_time: bool = False) ->
         if with_time and isinstance(value, dt.datetime):
             text += f" {value:%H:%M}"
         return text
-    return value.strftime("%Y-%m-%d %H:%M" if with_time and isinstance(value, dt.datetime) else "%Y-%m-%d")
+    return value.strftime(
+        "%Y-%m-%d %H:%M" if with_time and isinstance(value, dt.datetime) else "%Y-%m-%d"
+    )
 
 
 def environment(**options: Any) -> Environment:

@@ -30,9 +30,7 @@ class RequestContextMiddleware:
         from guazhi.core.rendering import render_page
 
         if isinstance(exception, NotFound | Forbidden):
-            return render_page(
-                request, "error.html", {"error": exception}, status=exception.status
-            )
+            return render_page(request, "error.html", {"error": exception}, status=exception.status)
         if getattr(request, "htmx", False):
             return render_page(
                 request, "error.html", {"error": exception}, partial="message", status=200

@@ -9,11 +9,33 @@ from pypinyin import Style, lazy_pinyin
 
 # Surnames read differently from the same character in ordinary words (单 shàn, not dān).
 SURNAME_READINGS = {
-    "万俟": ["mo", "qi"], "尉迟": ["yu", "chi"], "长孙": ["zhang", "sun"],
-    "单": ["shan"], "曾": ["zeng"], "解": ["xie"], "仇": ["qiu"], "区": ["ou"], "朴": ["piao"],
-    "查": ["zha"], "乐": ["yue"], "繁": ["po"], "盖": ["ge"], "缪": ["miao"], "覃": ["qin"],
-    "翟": ["zhai"], "召": ["shao"], "种": ["chong"], "员": ["yun"], "秘": ["bi"], "折": ["she"],
-    "隗": ["wei"], "那": ["na"], "阚": ["kan"], "哈": ["ha"], "句": ["gou"], "能": ["nai"],
+    "万俟": ["mo", "qi"],
+    "尉迟": ["yu", "chi"],
+    "长孙": ["zhang", "sun"],
+    "单": ["shan"],
+    "曾": ["zeng"],
+    "解": ["xie"],
+    "仇": ["qiu"],
+    "区": ["ou"],
+    "朴": ["piao"],
+    "查": ["zha"],
+    "乐": ["yue"],
+    "繁": ["po"],
+    "盖": ["ge"],
+    "缪": ["miao"],
+    "覃": ["qin"],
+    "翟": ["zhai"],
+    "召": ["shao"],
+    "种": ["chong"],
+    "员": ["yun"],
+    "秘": ["bi"],
+    "折": ["she"],
+    "隗": ["wei"],
+    "那": ["na"],
+    "阚": ["kan"],
+    "哈": ["ha"],
+    "句": ["gou"],
+    "能": ["nai"],
 }
 
 

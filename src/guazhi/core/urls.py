@@ -9,7 +9,11 @@ app_name = "core"
 urlpatterns = [
     path("calendar/", calendar.calendar_overview, name="calendar"),
     path("calendar/overrides/new/", calendar.override_create, name="calendar_override_create"),
-    path("calendar/overrides/<int:override_pk>/delete/", calendar.override_delete, name="calendar_override_delete"),
+    path(
+        "calendar/overrides/<int:override_pk>/delete/",
+        calendar.override_delete,
+        name="calendar_override_delete",
+    ),
     path("audit/", audit.audit_list, name="audit_list"),
     path("jobs/<uuid:job_pk>/", jobs.job_detail, name="job_detail"),
     path("jobs/<uuid:job_pk>/download/", jobs.job_download, name="job_download"),

@@ -9,4 +9,6 @@ from guazhi.orgs.access import ANY_ROLE, roles_required
 
 @roles_required(ANY_ROLE)
 def home(request: HttpRequest) -> HttpResponse:
-    return render_page(request, "dashboard/home.html", {"home": selectors.home_for(actor=request.user)})
+    return render_page(
+        request, "dashboard/home.html", {"home": selectors.home_for(actor=request.user)}
+    )

@@ -111,9 +111,7 @@ class CadreProfile(TimeStampedModel):
     gender = models.CharField(_("性别"), max_length=2, choices=vocab.Gender)
     birth_date = models.DateField(_("出生日期"))
     ethnicity = models.CharField(_("民族"), max_length=16, default="汉族")
-    political_status = models.CharField(
-        _("政治面貌"), max_length=16, choices=vocab.PoliticalStatus
-    )
+    political_status = models.CharField(_("政治面貌"), max_length=16, choices=vocab.PoliticalStatus)
     education = models.CharField(_("学历"), max_length=16, choices=vocab.Education)
     degree = models.CharField(_("学位"), max_length=8, choices=vocab.Degree, default="无")
     professional_title = models.CharField(_("职称"), max_length=50, blank=True)

@@ -22,10 +22,16 @@ EVERYONE = frozenset(Role.values)
 NAV_ITEMS = (
     NavItem(_("首页"), "home", EVERYONE),
     # "navigation": a menu names the page (Units), where elsewhere 单位 is one unit.
-    NavItem(pgettext_lazy("navigation", "单位"), "orgs:unit_list", frozenset({Role.COORDINATOR, Role.DISPATCH_ADMIN, Role.HOST_LEADER})),
+    NavItem(
+        pgettext_lazy("navigation", "单位"),
+        "orgs:unit_list",
+        frozenset({Role.COORDINATOR, Role.DISPATCH_ADMIN, Role.HOST_LEADER}),
+    ),
     NavItem(_("干部名册"), "orgs:cadre_list", frozenset({Role.COORDINATOR, Role.DISPATCH_ADMIN})),
     NavItem(_("我的档案"), "orgs:my_profile", frozenset({Role.CADRE})),
-    NavItem(pgettext_lazy("navigation", "角色授权"), "orgs:role_list", frozenset({Role.COORDINATOR})),
+    NavItem(
+        pgettext_lazy("navigation", "角色授权"), "orgs:role_list", frozenset({Role.COORDINATOR})
+    ),
     NavItem(_("工作日历"), "core:calendar", frozenset({Role.ADMIN})),
     NavItem(_("审计日志"), "core:audit_list", frozenset({Role.COORDINATOR})),
 )

@@ -18,7 +18,9 @@ urlpatterns = [
     path("cadres/new/", cadres.cadre_create, name="cadre_create"),
     path("cadres/<int:cadre_pk>/", cadres.cadre_detail, name="cadre_detail"),
     path("cadres/<int:cadre_pk>/edit/", cadres.cadre_edit, name="cadre_edit"),
-    path("cadres/<int:cadre_pk>/account/", cadres.cadre_account_create, name="cadre_account_create"),
+    path(
+        "cadres/<int:cadre_pk>/account/", cadres.cadre_account_create, name="cadre_account_create"
+    ),
     path("cadres/import/", transfers.cadre_import, name="cadre_import"),
     path("cadres/import/sample.xlsx", transfers.cadre_import_sample, name="cadre_import_sample"),
     path("cadres/export/", transfers.cadre_export, name="cadre_export"),
