@@ -14,6 +14,8 @@ PORT="${PORT:-8000}"
 .venv/bin/guazhi migrate --noinput -v0
 .venv/bin/guazhi collectstatic --noinput -v0
 .venv/bin/guazhi demo_data --if-empty
+# One worker here: whatever it was running when it last stopped will never finish.
+.venv/bin/guazhi jobs_fail_stale --minutes 0
 .venv/bin/guazhi db_worker --queue-name "*" &
 worker=$!
 trap 'kill $worker 2>/dev/null || true' EXIT INT TERM

@@ -342,3 +342,37 @@ def test_progress_made_inside_the_handlers_transaction_is_seen_before_it_commits
         progress.close()
         observer.close()
     assert seen == (3, 10)
+
+
+def test_a_job_whose_worker_died_is_marked_failed_and_its_owner_told_why(client, world) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from django.utils import timezone
+
+    owner = world.users["coordinator"]
+    long_ago = timezone.now() - dt.timedelta(hours=2)
+    dead = Job.objects.create(
+        kind="test.count", owner=owner, state=Job.State.RUNNING, heartbeat_at=long_ago
+    )
+    alive = Job.objects.create(
+        kind="test.count", owner=owner, state=Job.State.RUNNING, heartbeat_at=timezone.now()
+    )
+
+    assert jobs.job_fail_stale(silent_for=dt.timedelta(minutes=30)) == 1
+
+    dead.refresh_from_db()
+    alive.refresh_from_db()
+    assert (dead.state, alive.state) == (Job.State.FAILED, Job.State.RUNNING)
+    assert AuditEvent.objects.filter(action="job.interrupted", object_id=str(dead.pk)).count() == 1
+    client.force_login(owner)
+    page = client.get(reverse("core:job_detail", kwargs={"job_pk": dead.pk})).content.decode()
+    assert "任务已中断（处理进程长时间没有进展），请重新提交。" in page
+
+
+def test_progress_reports_are_signs_of_life(world) -> None:  # type: ignore[no-untyped-def]
+    job = Job.objects.create(
+        kind="test.count", owner=world.users["coordinator"], state=Job.State.RUNNING
+    )
+    jobs.Progress(job)(3, 10)
+    job.refresh_from_db()
+    assert job.heartbeat_at is not None

@@ -12,6 +12,7 @@ the language of whoever opens the job's page. A file made for the person who sta
 (an export) is written in their language: `job_language(job)`.
 """
 
+import datetime as dt
 import json
 import logging
 import time
@@ -42,6 +43,7 @@ logger = logging.getLogger(__name__)
 Handler = Callable[[Job, "Progress"], dict[str, Any]]
 JOB_MODULES = ("jobs", "imports")
 GENERIC_FAILURE = gettext_noop("任务执行失败，请稍后重试；如仍失败，请联系系统管理员。")
+INTERRUPTED = gettext_noop("任务已中断（处理进程长时间没有进展），请重新提交。")
 
 
 @dataclass(frozen=True)
@@ -169,19 +171,26 @@ class Progress:
         if len(connection.atomic_blocks) > self.base_depth and connection.vendor != "sqlite":
             self._write_aside(connection, done, total)
         else:
-            Job.objects.filter(pk=self.job.pk).update(done=done, total=total)
+            Job.objects.filter(pk=self.job.pk).update(
+                done=done, total=total, heartbeat_at=timezone.now()
+            )
         self.last_write = now
 
     def _write_aside(self, connection: BaseDatabaseWrapper, done: int, total: int) -> None:
         if self.side is None:
             self.side = type(connection)(connection.settings_dict, connection.alias)
         quote = self.side.ops.quote_name
-        sql = "UPDATE {} SET {} = %s, {} = %s WHERE {} = %s".format(
-            quote(Job._meta.db_table), quote("done"), quote("total"), quote("id")
+        sql = "UPDATE {} SET {} = %s, {} = %s, {} = %s WHERE {} = %s".format(
+            quote(Job._meta.db_table),
+            quote("done"),
+            quote("total"),
+            quote("heartbeat_at"),
+            quote("id"),
         )
         pk = Job._meta.get_field("id").get_db_prep_value(self.job.pk, self.side)
+        now = Job._meta.get_field("heartbeat_at").get_db_prep_value(timezone.now(), self.side)
         with self.side.cursor() as cursor:
-            cursor.execute(sql, [done, total, pk])
+            cursor.execute(sql, [done, total, now, pk])
 
     def close(self) -> None:
         if self.side is not None:
@@ -195,7 +204,9 @@ class Progress:
 def job_run(job_id: str) -> None:
     """Run a queued job once. A job already running or finished is left alone, so a task
     delivered twice (a worker restart, a retry) does no harm."""
-    claimed = Job.objects.filter(pk=job_id, state=Job.State.QUEUED).update(state=Job.State.RUNNING)
+    claimed = Job.objects.filter(pk=job_id, state=Job.State.QUEUED).update(
+        state=Job.State.RUNNING, heartbeat_at=timezone.now()
+    )
     if not claimed:
         return
     job = Job.objects.select_related("owner").get(pk=job_id)
@@ -270,3 +281,24 @@ def _finish(job: Job, state: str, *, result: dict[str, Any], message: str) -> No
         job.done = job.total
         fields.append("done")
     job.save(update_fields=fields)
+
+
+def job_fail_stale(*, silent_for: dt.timedelta) -> int:
+    """Mark failed the running jobs with no sign of life for `silent_for`: their worker died
+    (a restart, a killed process), and without this their owners would watch a bar that never
+    moves. Returns how many. Run at worker start and periodically (`guazhi jobs_fail_stale`)."""
+    cutoff = timezone.now() - silent_for
+    with transaction.atomic():
+        stale = list(
+            Job.objects.select_for_update().filter(state=Job.State.RUNNING, heartbeat_at__lt=cutoff)
+        )
+        for job in stale:
+            _finish(job, Job.State.FAILED, result={}, message=INTERRUPTED)
+            audit_record(
+                actor=None,
+                actor_name="system",
+                action="job.interrupted",
+                obj=job,
+                detail={"kind": job.kind, "heartbeat_at": str(job.heartbeat_at)},
+            )
+    return len(stale)

@@ -96,6 +96,9 @@ class Job(models.Model):
     message = models.TextField(_("消息"), blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    # Last sign of life from the worker (claim and every progress report): a job running with
+    # no heartbeat for long had its worker die under it, see core.jobs.job_fail_stale.
+    heartbeat_at = models.DateTimeField(_("最近进展"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("后台任务")
