@@ -5,7 +5,7 @@ import itertools
 
 import factory
 
-from guazhi.core.text import initials, name_syllables, text_syllables
+from guazhi.orgs import services
 from guazhi.orgs.idcard import check_character
 from guazhi.orgs.models import CadreProfile, Organisation, RoleAssignment, User
 
@@ -41,9 +41,8 @@ class UnitFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def _path(obj, create, extracted, **kwargs):  # type: ignore[no-untyped-def]
-        syllables = text_syllables(obj.name)
-        obj.name_pinyin, obj.name_initials = " ".join(syllables), initials(syllables)
-        obj.path = f"{obj.parent.path if obj.parent else ''}{obj.pk}."
+        services.fill_unit_pinyin(obj)
+        obj.path = Organisation.path_for(obj.parent, obj.pk)
         obj.save(update_fields=["path", "name_pinyin", "name_initials"])
 
 
@@ -69,8 +68,7 @@ class CadreFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def _pinyin(obj, create, extracted, **kwargs):  # type: ignore[no-untyped-def]
-        syllables = name_syllables(obj.name)
-        obj.name_pinyin, obj.name_initials = " ".join(syllables), initials(syllables)
+        services.fill_cadre_pinyin(obj)
         obj.save(update_fields=["name_pinyin", "name_initials"])
 
 

@@ -43,6 +43,4 @@ def changed_fields(instance: models.Model, before: dict[str, Any], fields: list[
 def _json_safe(value: Any) -> Any:
     if value is None or isinstance(value, bool | int | float | str | list | dict):
         return value
-    if isinstance(value, models.Model):
-        return str(value)
-    return str(value)
+    return str(value)  # dates, related objects, Decimals: as a person would read them

@@ -693,7 +693,7 @@ def _bulk_units(rows: list[Organisation]) -> list[Organisation]:
         services.fill_unit_pinyin(row)
     created = Organisation.objects.bulk_create(rows, batch_size=500)
     for row in created:
-        row.path = f"{row.parent.path if row.parent else ''}{row.pk}."
+        row.path = Organisation.path_for(row.parent, row.pk)
     Organisation.objects.bulk_update(created, ["path"], batch_size=500)
     return created
 

@@ -86,6 +86,11 @@ class Organisation(TimeStampedModel):
     def __str__(self) -> str:
         return self.name
 
+    @staticmethod
+    def path_for(parent: "Organisation | None", pk: int) -> str:
+        """The path a unit with this pk has under `parent`: the one rule of the tree."""
+        return f"{parent.path if parent else ''}{pk}."
+
     @property
     def depth(self) -> int:
         return self.path.count(".") - 1

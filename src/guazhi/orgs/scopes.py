@@ -29,6 +29,7 @@ class Scopes:
     def __init__(self, grants: Iterable[Grant]) -> None:
         self.grants = tuple(grants)
         self.roles = frozenset(grant.role for grant in self.grants)
+        self._paths: dict[frozenset[str], list[str]] = {}
 
     @property
     def is_admin(self) -> bool:
@@ -38,10 +39,16 @@ class Scopes:
         return self.is_admin or any(role in self.roles for role in roles)
 
     def paths(self, roles: Iterable[str]) -> list[str]:
-        wanted = set(roles)
-        paths = sorted({grant.path for grant in self.grants if grant.role in wanted})
-        # Drop paths inside another listed path: the outer prefix already covers them.
-        return [p for p in paths if not any(p != q and p.startswith(q) for q in paths)]
+        """Roots of the subtrees these roles reach; worked out once per set of roles, since
+        an export asks for every one of thousands of rows."""
+        wanted = frozenset(roles)
+        found = self._paths.get(wanted)
+        if found is None:
+            paths = sorted({grant.path for grant in self.grants if grant.role in wanted})
+            # Drop paths inside another listed path: the outer prefix already covers them.
+            found = [p for p in paths if not any(p != q and p.startswith(q) for q in paths)]
+            self._paths[wanted] = found
+        return found
 
     def covers(self, path: str, roles: Iterable[str]) -> bool:
         if self.is_admin:

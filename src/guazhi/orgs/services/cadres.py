@@ -161,14 +161,11 @@ def _check_can_manage_cadre_in(actor: User, unit: Organisation) -> None:
         raise Forbidden(_("该工作单位不在您的管辖范围内。"))
 
 
-def _set_cadre_pinyin(profile: CadreProfile) -> None:
+def fill_cadre_pinyin(profile: CadreProfile) -> None:
+    """Sort and search keys from the name; bulk loaders (`seed`) call it too."""
     syllables = name_syllables(profile.name)
     profile.name_pinyin = " ".join(syllables)[:300]
     profile.name_initials = initials(syllables)[:50]
-
-
-# Bulk loaders (orgs/demo.py `seed`) skip these services for speed but must fill the same fields.
-fill_cadre_pinyin = _set_cadre_pinyin
 
 
 @transaction.atomic
@@ -186,7 +183,7 @@ def cadre_create(
             _("该身份证号已登记。"), detail={"id_number": _("该身份证号已登记。")}
         )
     profile = CadreProfile(**{key: fields[key] for key in CADRE_FIELDS})
-    _set_cadre_pinyin(profile)
+    fill_cadre_pinyin(profile)
     profile.save()
     _replace_relatives(profile, relatives or [])
     audit_record(
@@ -234,7 +231,7 @@ def cadre_update(
         changes["phone"] = ["***", "***"]
     relatives_changed = relatives is not None and _replace_relatives(profile, relatives)
     if changes:
-        _set_cadre_pinyin(profile)
+        fill_cadre_pinyin(profile)
         profile.save(
             update_fields=[*(f for f in changes), "name_pinyin", "name_initials", "updated_at"]
         )

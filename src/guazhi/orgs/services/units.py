@@ -47,7 +47,8 @@ def unit_field_errors(fields: dict[str, Any]) -> dict[str, str]:
     return errors
 
 
-def _set_unit_pinyin(unit: Organisation) -> None:
+def fill_unit_pinyin(unit: Organisation) -> None:
+    """Sort and search keys from the name; bulk loaders (`seed`) call it too."""
     syllables = text_syllables(unit.name)
     unit.name_pinyin = " ".join(syllables)[:400]
     unit.name_initials = initials(syllables)[:100]
@@ -76,9 +77,9 @@ def unit_create(*, actor: User, parent: Organisation | None, **fields: Any) -> O
             _("同一上级下已有同名单位。"), detail={"name": _("同一上级下已有同名单位。")}
         )
     unit = Organisation(parent=parent, **{key: fields.get(key, "") for key in UNIT_FIELDS})
-    _set_unit_pinyin(unit)
+    fill_unit_pinyin(unit)
     unit.save()
-    unit.path = f"{parent.path if parent else ''}{unit.pk}."
+    unit.path = Organisation.path_for(parent, unit.pk)
     unit.save(update_fields=["path"])
     audit_record(actor=actor, action="org.create", obj=unit, detail={"parent": str(parent or "")})
     return unit
@@ -108,7 +109,7 @@ def unit_update(*, actor: User, unit: Organisation, **fields: Any) -> Organisati
         setattr(unit, key, merged[key])
     changes = changed_fields(unit, before, UNIT_FIELDS)
     if changes:
-        _set_unit_pinyin(unit)
+        fill_unit_pinyin(unit)
         unit.save(update_fields=[*changes.keys(), "name_pinyin", "name_initials", "updated_at"])
         audit_record(actor=actor, action="org.update", obj=unit, detail={"changes": changes})
     return unit
@@ -160,7 +161,3 @@ def unit_move(*, actor: User, unit: Organisation, new_parent: Organisation) -> O
         },
     )
     return unit
-
-
-# Bulk loaders (orgs/demo.py `seed`) skip these services for speed but must fill the same fields.
-fill_unit_pinyin = _set_unit_pinyin

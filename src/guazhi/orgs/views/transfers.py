@@ -8,7 +8,6 @@ within the units their roles reach (the importer checks every row against that s
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import cast
 
 from django import forms
 from django.http import HttpRequest, HttpResponse
@@ -28,7 +27,7 @@ from guazhi.core.spreadsheets import (
     xlsx_upload_problem,
 )
 from guazhi.orgs import imports
-from guazhi.orgs.access import roles_required
+from guazhi.orgs.access import acting_user, roles_required
 from guazhi.orgs.models import Role, User
 
 UNIT_IMPORTERS = (Role.COORDINATOR,)
@@ -108,7 +107,7 @@ def _import_page(request: HttpRequest, sheet: _Sheet) -> HttpResponse:
 
 
 def _sample(request: HttpRequest, sheet: _Sheet) -> HttpResponse:
-    labels = sheet.units(cast(User, request.user)).labels()
+    labels = sheet.units(acting_user(request)).labels()
     return xlsx_response(sheet_sample(sheet.spec(labels)), str(sheet.sample_filename))
 
 
