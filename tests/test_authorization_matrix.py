@@ -72,6 +72,26 @@ RULES: dict[str, Rule] = {
 }
 
 
+def _area_modules() -> list:  # type: ignore[type-arg]
+    """Per-area rule modules (tests/access_rules/<area>.py): each has RULES, and SCOPED, a
+    mapping of URL kwarg -> function(world, role) -> (inside, outside), for its own kwargs."""
+    import importlib
+    import pkgutil
+
+    import tests.access_rules as package
+
+    return [
+        importlib.import_module(f"{package.__name__}.{info.name}")
+        for info in pkgutil.iter_modules(package.__path__)
+    ]
+
+
+for _module in _area_modules():
+    _clash = RULES.keys() & _module.RULES.keys()
+    assert not _clash, f"rules given twice: {_clash}"
+    RULES.update(_module.RULES)
+
+
 def url_pattern_names() -> set[str]:
     """Every named pattern of the project (namespaced), as reverse() knows it."""
     names: set[str] = set()
@@ -157,6 +177,9 @@ def scoped_objects(world, kwarg: str, role: str) -> tuple[object, object]:  # ty
         other_user = UserFactory(username=f"other-{uuid.uuid4().hex[:6]}")
         theirs = Job.objects.create(kind="cadre_export", owner=other_user, state=Job.State.RUNNING)
         return mine, theirs
+    for module in _area_modules():
+        if kwarg in getattr(module, "SCOPED", {}):
+            return module.SCOPED[kwarg](world, role)
     raise AssertionError(f"no scoped objects for {kwarg}")
 
 

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "guazhi.core",
     "guazhi.orgs",
+    "guazhi.programmes",
     "guazhi.dashboard",
 ]
 

@@ -10,5 +10,6 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("", include("guazhi.orgs.urls_accounts")),
     path("orgs/", include("guazhi.orgs.urls")),
+    path("programmes/", include("guazhi.programmes.urls")),
     path("core/", include("guazhi.core.urls")),
 ]

@@ -1,8 +1,10 @@
-"""Shared building blocks: the audit trail, work-calendar overrides and background jobs."""
+"""Shared building blocks: the audit trail, work-calendar overrides, background jobs, attachments."""
 
 import uuid
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -119,3 +121,36 @@ class Job(models.Model):
     @property
     def finished(self) -> bool:
         return self.state in {self.State.SUCCEEDED, self.State.FAILED}
+
+
+class Attachment(TimeStampedModel):
+    """A file attached to any record (training materials, a sick note, a work-log photo).
+
+    The type is decided from the content when stored (see core.attachments), never from the
+    name the browser sent; readers reach a file only through the record it is attached to.
+    """
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    owner = GenericForeignKey("content_type", "object_id")
+    file = models.FileField(_("文件"), upload_to="attachments/%Y/%m/", max_length=255)
+    name = models.CharField(_("文件名"), max_length=200)
+    size = models.PositiveBigIntegerField(_("大小"))
+    mime_type = models.CharField(_("类型"), max_length=100)
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("上传人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return self.name

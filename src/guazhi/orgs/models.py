@@ -209,6 +209,15 @@ class RoleAssignment(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="role_assignments",
     )
+    # A grant limited to one batch (a group leader leads one batch's group); blank for all.
+    batch = models.ForeignKey(
+        "programmes.Batch",
+        verbose_name=_("批次"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="role_assignments",
+    )
     granted_by = models.ForeignKey(
         User,
         verbose_name=_("授权人"),
@@ -224,9 +233,17 @@ class RoleAssignment(TimeStampedModel):
         verbose_name_plural = _("角色授权")
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "role", "organisation"], name="role_unique_per_scope"
-            )
+                fields=["user", "role", "organisation"],
+                condition=models.Q(batch__isnull=True),
+                name="role_unique_per_scope",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "organisation", "batch"],
+                condition=models.Q(batch__isnull=False),
+                name="role_unique_per_batch_scope",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} · {self.get_role_display()} · {self.organisation}"
+        scope = f"{self.organisation} · {self.batch}" if self.batch_id else str(self.organisation)
+        return f"{self.user} · {self.get_role_display()} · {scope}"

@@ -1,7 +1,9 @@
 """What an acting user's roles reach: loaded once per request, then asked many times.
 
 A role is held over an organisation subtree; a subtree is every unit whose `path` starts with
-the root's path. Selectors turn a user's scopes into one Q filter; nothing else decides scope.
+the root's path. A grant may also be limited to one batch (a group leader leads one batch): it
+then reaches only that batch's records, and only where the caller asks about a batch. Selectors
+turn a user's scopes into one Q filter; nothing else decides scope.
 """
 
 from collections.abc import Iterable
@@ -23,6 +25,7 @@ class Grant:
     role: str
     organisation_id: int
     path: str
+    batch_id: int | None = None
 
 
 class Scopes:
@@ -39,21 +42,53 @@ class Scopes:
         return self.is_admin or any(role in self.roles for role in roles)
 
     def paths(self, roles: Iterable[str]) -> list[str]:
-        """Roots of the subtrees these roles reach; worked out once per set of roles, since
-        an export asks for every one of thousands of rows."""
+        """Roots of the subtrees these roles reach outside any one batch; worked out once per
+        set of roles, since an export asks for every one of thousands of rows."""
         wanted = frozenset(roles)
         found = self._paths.get(wanted)
         if found is None:
-            paths = sorted({grant.path for grant in self.grants if grant.role in wanted})
+            paths = sorted(
+                {
+                    grant.path
+                    for grant in self.grants
+                    if grant.role in wanted and grant.batch_id is None
+                }
+            )
             # Drop paths inside another listed path: the outer prefix already covers them.
             found = [p for p in paths if not any(p != q and p.startswith(q) for q in paths)]
             self._paths[wanted] = found
         return found
 
-    def covers(self, path: str, roles: Iterable[str]) -> bool:
+    def covers(self, path: str, roles: Iterable[str], *, batch_id: int | None = None) -> bool:
+        """Whether these roles reach a unit at `path`; for a batch's record pass `batch_id`,
+        and grants limited to another batch do not count."""
         if self.is_admin:
             return True
-        return any(path.startswith(prefix) for prefix in self.paths(roles))
+        if batch_id is None:
+            return any(path.startswith(prefix) for prefix in self.paths(roles))
+        wanted = set(roles)
+        return any(
+            grant.role in wanted
+            and grant.batch_id in (None, batch_id)
+            and path.startswith(grant.path)
+            for grant in self.grants
+        )
+
+    def batch_filter(self, roles: Iterable[str], *, path_field: str, batch_field: str) -> Q:
+        """Q for a batch's records whose unit path (`path_field`) these roles reach, honouring
+        grants limited to one batch (`batch_field` names the batch id of the row)."""
+        if self.is_admin:
+            return Q()
+        wanted = set(roles)
+        condition = Q(pk__in=[])
+        for grant in self.grants:
+            if grant.role not in wanted:
+                continue
+            reach = Q(**{f"{path_field}__startswith": grant.path})
+            if grant.batch_id is not None:
+                reach &= Q(**{batch_field: grant.batch_id})
+            condition |= reach
+        return condition
 
     def org_filter(self, roles: Iterable[str], field: str = "path") -> Q:
         """Q for rows whose organisation path (`field`) lies in a subtree these roles reach."""
@@ -86,11 +121,11 @@ def scopes_of(user) -> Scopes:  # type: ignore[no-untyped-def]
         if rows is None:
             rows = list(
                 RoleAssignment.objects.filter(user=user).values_list(
-                    "role", "organisation_id", "organisation__path"
+                    "role", "organisation_id", "organisation__path", "batch_id"
                 )
             )
             cache.set(key, rows, GRANTS_CACHE_SECONDS)
-        grants = [Grant(role, org_id, path) for role, org_id, path in rows]
+        grants = [Grant(role, org_id, path, batch_id) for role, org_id, path, batch_id in rows]
         if user.is_superuser:
             grants.append(Grant(Role.ADMIN, 0, ""))
         cached = Scopes(grants)

@@ -1,0 +1,1 @@
+"""Programmes and selection: batches, posts, the call, matching runs, publicity, groups, training."""

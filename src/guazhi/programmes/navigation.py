@@ -1,0 +1,61 @@
+"""The tabs of a batch's pages: one list, each tab shown to the roles that may open it."""
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from guazhi.orgs.models import Role
+from guazhi.orgs.scopes import scopes_of
+from guazhi.programmes.models import Batch
+
+STAFF = frozenset({Role.COORDINATOR, Role.DISPATCH_ADMIN, Role.HOST_LEADER, Role.GROUP_LEADER})
+MANAGERS = frozenset({Role.COORDINATOR})
+
+
+@dataclass(frozen=True)
+class BatchTab:
+    key: str
+    label: str | Promise
+    url_name: str
+    roles: frozenset[str]
+
+
+BATCH_TABS = (
+    BatchTab("overview", _("概况"), "programmes:batch_detail", STAFF | {Role.CADRE}),
+    BatchTab("posts", _("岗位"), "programmes:post_list", STAFF | {Role.CADRE}),
+    BatchTab(
+        "applications",
+        _("报名与推荐"),
+        "programmes:application_list",
+        frozenset({Role.COORDINATOR, Role.DISPATCH_ADMIN, Role.HOST_LEADER}),
+    ),
+    BatchTab("runs", _("人岗匹配"), "programmes:run_list", MANAGERS),
+    BatchTab("selection", _("考察与公示"), "programmes:selection", MANAGERS),
+    BatchTab("assignments", _("挂职人员"), "programmes:assignment_list", STAFF),
+    BatchTab("groups", _("小组"), "programmes:group_list", STAFF),
+    BatchTab("training", _("岗前培训"), "programmes:training_list", STAFF),
+)
+
+
+@dataclass(frozen=True)
+class ShownTab:
+    key: str
+    label: str | Promise
+    url: str
+
+
+def batch_tabs(*, actor, batch: Batch) -> list[ShownTab]:  # type: ignore[no-untyped-def]
+    """The tabs `actor` may open for `batch`, in order (pass as `tabs` to the page)."""
+    scopes = scopes_of(actor)
+    shown = []
+    for tab in BATCH_TABS:
+        if not scopes.has(*tab.roles):
+            continue
+        try:
+            url = reverse(tab.url_name, kwargs={"batch_pk": batch.pk})
+        except NoReverseMatch:  # an area not built yet; tests/programmes/test_navigation.py
+            continue  # asserts every tab resolves once all areas are in
+        shown.append(ShownTab(tab.key, tab.label, url))
+    return shown

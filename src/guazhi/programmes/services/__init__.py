@@ -1,0 +1,2 @@
+"""Every write of the programmes app: one transaction, a batch event where the batch page shows
+it, an audit event always. Area modules: batches, posts, call, runs, selection, groups."""

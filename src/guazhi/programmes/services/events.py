@@ -1,0 +1,27 @@
+"""The batch timeline: one helper so every service writes its events the same way."""
+
+from typing import Any
+
+from guazhi.programmes.models import Batch, BatchEvent
+
+
+def batch_event_record(
+    *,
+    actor: Any,
+    batch: Batch,
+    kind: str,
+    note: str = "",
+    from_state: str = "",
+    to_state: str = "",
+    payload: dict[str, Any] | None = None,
+) -> BatchEvent:
+    """Append a line to the batch's timeline. Call inside the service's transaction."""
+    return BatchEvent.objects.create(
+        batch=batch,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        kind=kind,
+        note=note,
+        from_state=from_state,
+        to_state=to_state,
+        payload=payload or {},
+    )

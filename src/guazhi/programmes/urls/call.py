@@ -1,0 +1,5 @@
+"""URL patterns of the programmes area 'call' (included by programmes/urls/__init__.py)."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
