@@ -228,6 +228,8 @@ class PostRows:
         defaults = {"capacity": 1, "leadership": True, "required_tags": [], "preferred_tags": []}
         fields = {key: values.get(key, defaults.get(key, "")) for key in POST_COLUMNS}
         fields["title"] = values.get("title", "")
+        for key in ("required_tags", "preferred_tags"):
+            fields[key] = list(fields[key] or [])  # an empty cell reads as "", no tags
         for key, message in post_services.post_field_errors(fields).items():
             if key not in row.failed:
                 problems.append((key, message))

@@ -116,6 +116,14 @@ def batch_unit_choices(*, actor) -> QuerySet[Organisation]:  # type: ignore[no-u
     )
 
 
+def default_coordinating_org_id(*, actor) -> int | None:  # type: ignore[no-untyped-def]
+    """The top unit of the actor's coordinator grant when there is only one: most coordinators
+    are one organisation department, which then need not pick itself."""
+    scopes = scopes_of(actor)
+    roots = [] if scopes.is_admin else scopes.paths(BATCH_MANAGER_ROLES)
+    return unit_ids_on_path(roots[0])[-1] if len(roots) == 1 else None
+
+
 def batch_party_choices(*, actor) -> QuerySet[Organisation]:  # type: ignore[no-untyped-def]
     """Units that may co-manage (协管) or supervise (总辖) a batch: those the actor manages and
     the units above them (a city department supervising a district's batch)."""

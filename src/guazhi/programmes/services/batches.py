@@ -76,13 +76,9 @@ def _label(name: str) -> str:
 
 
 def batch_defaults() -> dict[str, Any]:
-    """The model's default of every field that has one: what a new batch starts from."""
-    defaults = {}
-    for name in BATCH_FIELDS:
-        model_field = Batch._meta.get_field(name)
-        if model_field.has_default():  # type: ignore[union-attr]
-            defaults[name] = model_field.get_default()  # type: ignore[union-attr]
-    return defaults
+    """What a new batch starts from: the model's defaults (the DOMAIN.md figures), blank text
+    and no unit where the model has none."""
+    return {name: Batch._meta.get_field(name).get_default() for name in BATCH_FIELDS}  # type: ignore[union-attr]
 
 
 def batch_field_errors(fields: dict[str, Any]) -> dict[str, str]:
@@ -211,7 +207,7 @@ def batch_create(*, actor: User, dispatching_orgs: Iterable[Organisation], **fie
     _unknown(fields)
     if not scopes_of(actor).has(*BATCH_MANAGER_ROLES):
         raise Forbidden()
-    merged = batch_defaults() | {"co_managing_org": None, "supervising_org": None} | _clean(fields)
+    merged = batch_defaults() | _clean(fields)
     dispatching = list(dispatching_orgs)
     errors = batch_field_errors(merged) | _unit_errors(actor, merged, dispatching)
     if not errors and _same_name_exists(merged):

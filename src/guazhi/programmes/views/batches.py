@@ -75,9 +75,7 @@ def batch_create(request: HttpRequest) -> HttpResponse:
     actor = acting_user(request)
     units, parties = _units(actor)
     initial = services.batch_defaults()
-    only = list(units[:2])
-    if len(only) == 1:  # one unit managed: it is the coordinating unit, nothing to choose
-        initial["coordinating_org"] = only[0].pk
+    initial["coordinating_org"] = selectors.default_coordinating_org_id(actor=actor)
     form = BatchForm(
         request.POST if request.method == "POST" else None,
         units=units,
@@ -120,6 +118,8 @@ def batch_edit(request: HttpRequest, batch_pk: int) -> HttpResponse:
             )
         except ValidationFailed as error:
             show_service_errors(form, error)
+        except InvalidTransition as error:  # closed while the form was open
+            form.add_error(None, str(error.message))
         else:
             messages.success(request, gettext("批次信息已保存。"))
             return redirect("programmes:batch_detail", batch_pk=batch.pk)

@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext, gettext_lazy
 
-from guazhi.core.errors import ValidationFailed
+from guazhi.core.errors import InvalidTransition, ValidationFailed
 from guazhi.core.forms import show_service_errors
 from guazhi.core.jobs import job_start
 from guazhi.core.rendering import render_page
@@ -72,6 +72,8 @@ def post_create(request: HttpRequest, batch_pk: int) -> HttpResponse:
             post = services.post_create(actor=actor, batch=batch, **form.post_fields())
         except ValidationFailed as error:
             show_service_errors(form, error)
+        except InvalidTransition as error:  # the batch moved on while the form was open
+            form.add_error(None, str(error.message))
         else:
             messages.success(
                 request,
@@ -113,6 +115,8 @@ def post_edit(request: HttpRequest, post_pk: int) -> HttpResponse:
             post = services.post_update(actor=actor, post=post, **form.post_fields())
         except ValidationFailed as error:
             show_service_errors(form, error)
+        except InvalidTransition as error:  # the batch moved on while the form was open
+            form.add_error(None, str(error.message))
         else:
             messages.success(request, gettext("岗位信息已保存。"))
             return redirect("programmes:post_list", batch_pk=batch.pk)
