@@ -193,3 +193,19 @@ def test_an_edit_that_changes_nothing_is_not_audited(world) -> None:  # type: ig
         actor=world.users["coordinator"], post=post, capacity=1, title="党委副书记"
     )
     assert not AuditEvent.objects.filter(action="post.update").exists()
+
+
+def test_the_demo_posts_go_through_the_service_round_the_host_units(world, batch) -> None:  # type: ignore[no-untyped-def]
+    created = services.demo_posts(
+        actor=world.users["coordinator"], batch=batch, host_units=[world.township_a, world.school_a]
+    )
+    assert [(p.host_unit.name, p.title) for p in created] == [
+        ("白鹿镇", "党委副书记"),
+        ("浔阳区委党校", "党委委员、副镇长"),
+        ("白鹿镇", "党政办副主任"),
+        ("浔阳区委党校", "副镇长"),
+        ("白鹿镇", "社会事务办副主任"),
+        ("浔阳区委党校", "应急管理办副主任"),
+    ]
+    assert sum(p.capacity for p in created) == 7
+    assert AuditEvent.objects.filter(action="post.create").count() == 6

@@ -201,3 +201,97 @@ def post_update(*, actor: User, post: Post, **fields: Any) -> Post:
         post.save(update_fields=[*changes.keys(), "updated_at"])
         audit_record(actor=actor, action="post.update", obj=post, detail={"changes": changes})
     return post
+
+
+# Demo data ---------------------------------------------------------------------------------
+
+# (title, portfolio, duties, required tags, preferred tags, capacity, rank, leadership)
+DEMO_POSTS: tuple[tuple[str, str, str, list[str], list[str], int, str, bool], ...] = (
+    (
+        "党委副书记",
+        "招商引资、产业发展",
+        "协助抓好招商引资、项目建设和园区产业发展，对接在外企业和商会。",
+        ["招商引资"],
+        ["产业发展", "项目管理"],
+        1,
+        "副科级",
+        True,
+    ),
+    (
+        "党委委员、副镇长",
+        "乡村振兴、农业农村",
+        "协助分管乡村振兴、农业产业和农村人居环境整治，推动特色农产品电商销售。",
+        ["乡村振兴"],
+        ["农业技术", "电子商务"],
+        1,
+        "副科级",
+        True,
+    ),
+    (
+        "党政办副主任",
+        "基层党建、综合文字",
+        "协助做好基层党组织建设、党员教育管理和重要文稿起草工作。",
+        [],
+        ["基层党建", "文字综合"],
+        2,
+        "科员级",
+        False,
+    ),
+    (
+        "副镇长",
+        "文化旅游、宣传",
+        "协助分管文化旅游资源开发、乡村旅游线路策划和对外宣传推介。",
+        [],
+        ["文化旅游", "新闻宣传"],
+        1,
+        "副科级",
+        True,
+    ),
+    (
+        "社会事务办副主任",
+        "教育、卫生健康",
+        "协助做好教育、医疗卫生、养老服务等民生事务的统筹协调。",
+        [],
+        ["教育管理", "卫生健康"],
+        1,
+        "科员级",
+        False,
+    ),
+    (
+        "应急管理办副主任",
+        "安全生产、应急管理",
+        "协助开展安全生产检查、防汛抗旱和应急处置工作。",
+        ["安全生产"],
+        ["应急管理"],
+        1,
+        "科员级",
+        False,
+    ),
+)
+
+
+def demo_posts(*, actor: User, batch: Batch, host_units: list[Organisation]) -> list[Post]:
+    """Demo posts for `batch` (planning or recruiting), written through post_create: the
+    DEMO_POSTS in turn, each at the next of `host_units` (units `actor` manages). The same
+    call gives the same posts every time."""
+    created = []
+    for index, (title, portfolio, duties, required, preferred, capacity, rank, leads) in enumerate(
+        DEMO_POSTS
+    ):
+        created.append(
+            post_create(
+                actor=actor,
+                batch=batch,
+                host_unit=host_units[index % len(host_units)],
+                title=title,
+                portfolio=portfolio,
+                duties=duties,
+                required_tags=required,
+                preferred_tags=preferred,
+                capacity=capacity,
+                rank=rank,
+                leadership=leads,
+                location=host_units[index % len(host_units)].name,
+            )
+        )
+    return created
