@@ -29,6 +29,7 @@ from guazhi.programmes.services.selection import (
     publicity_approve,
     publicity_document,
     publicity_start,
+    selection_demo,
     selection_step_record,
 )
 from tests.factories import CadreFactory, UserFactory, grant
@@ -49,8 +50,8 @@ class SelectionWorld:
     outside_assignment: Assignment
 
 
-@pytest.fixture
-def selection_world(world) -> SelectionWorld:  # type: ignore[no-untyped-def]
+def make_selection_world(world) -> SelectionWorld:  # type: ignore[no-untyped-def]
+    """The programme world's batch_a in matching, with 陈明 and 林芳 proposed."""
     found = programme_world(world)
     Batch.objects.filter(pk=found.batch_a.pk).update(state=BatchState.MATCHING)
     found.batch_a.refresh_from_db()
@@ -71,6 +72,11 @@ def selection_world(world) -> SelectionWorld:  # type: ignore[no-untyped-def]
         outside=found.batch_b,
         outside_assignment=found.assignment_b,
     )
+
+
+@pytest.fixture
+def selection_world(world) -> SelectionWorld:  # type: ignore[no-untyped-def]
+    return make_selection_world(world)
 
 
 def to_state(batch: Batch, state: str) -> None:
@@ -652,3 +658,23 @@ def test_there_is_no_document_before_publicity(selection_world) -> None:  # type
         publicity_document(actor=sw.coordinator, batch=sw.batch)
     assert refused.value.message == "尚未开始公示，没有可导出的公示名单。"
     assert not AuditEvent.objects.filter(action="publicity.export").exists()
+
+
+def test_the_demo_walks_the_whole_procedure(selection_world) -> None:  # type: ignore[no-untyped-def]
+    sw = selection_world
+    to_state(sw.batch, BatchState.PUBLICITY)
+    publicity = selection_demo(actor=sw.coordinator, batch=sw.batch, today=dt.date(2026, 11, 24))
+    # Seven working days back from Tuesday 11-24 is Friday 11-13; five days run to 11-19.
+    assert (publicity.starts_on, publicity.ends_on) == (
+        dt.date(2026, 11, 13),
+        dt.date(2026, 11, 19),
+    )
+    assert publicity.approved_at is not None
+    assert [step.held_on for step in SelectionStep.objects.order_by("held_on")] == [
+        dt.date(2026, 11, 5),
+        dt.date(2026, 11, 11),
+    ]
+    assert Objection.objects.get().upheld is False
+    assert set(Assignment.objects.filter(batch=sw.batch).values_list("state", flat=True)) == {
+        AssignmentState.APPROVED
+    }

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from docx.shared import Mm
 
 from guazhi.core.audit import audit_record, changed_fields
+from guazhi.core.calendar import add_working_days
 from guazhi.core.documents import (
     add_body,
     add_signature,
@@ -606,3 +607,54 @@ def _publicity_row(number: int, assignment: Assignment) -> list[str]:
         f"{assignment.home_unit.name}{cadre.position}",
         f"{assignment.host_unit.name}{assignment.post.title}",
     ]
+
+
+# Demo data ---------------------------------------------------------------------------------
+
+
+def selection_demo(
+    *, actor: User, batch: Batch, today: dt.date | None = None, approve: bool = True
+) -> Publicity:
+    """Demo data for a batch in the publicity state with people proposed (a run adopted):
+    vetting and decision recorded, the list publicised over a period that ended before
+    `today`, one objection about the first person resolved as not upheld, and with `approve`
+    the result approved. Goes through the services, so timeline and audit are filled too."""
+    today = today or timezone.localdate()
+    starts_on = add_working_days(today, -(batch.publicity_working_days + 2))
+    selection_step_record(
+        actor=actor,
+        batch=batch,
+        kind=SelectionStepKind.VETTING,
+        held_on=add_working_days(starts_on, -6),
+        note=_("考察组通过个别谈话、查阅档案和民主测评，对拟任人选逐一进行了考察。"),
+    )
+    selection_step_record(
+        actor=actor,
+        batch=batch,
+        kind=SelectionStepKind.DECISION,
+        held_on=add_working_days(starts_on, -2),
+        note=_("常委会研究同意。"),
+    )
+    publicity = publicity_start(actor=actor, batch=batch, starts_on=starts_on)
+    first = (
+        Assignment.objects.filter(batch=batch, state=AssignmentState.PROPOSED)
+        .order_by("pk")
+        .first()
+    )
+    objection = objection_record(
+        actor=actor,
+        publicity=publicity,
+        received_on=starts_on,
+        channel=ObjectionChannel.PHONE,
+        content=_("反映该同志在原单位工作中存在推诿现象。"),
+        assignment=first,
+    )
+    objection_resolve(
+        actor=actor,
+        objection=objection,
+        resolution=_("经向原单位核实，所反映问题不属实。"),
+        upheld=False,
+    )
+    if approve:
+        publicity = publicity_approve(actor=actor, batch=batch, note=_("公示期满，同意。"))
+    return publicity

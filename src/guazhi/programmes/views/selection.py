@@ -205,7 +205,10 @@ def objection_create(request: HttpRequest, batch_pk: int) -> HttpResponse:
     batch = access_batch(actor=actor, pk=batch_pk, manage=True)
     publicity = batch_publicity(batch=batch)
     people = objection_assignment_choices(actor=actor, batch=batch)
-    initial: dict[str, Any] = {"received_on": timezone.localdate()}
+    today = timezone.localdate()
+    # Objections are usually entered as they arrive; after the period, its last day is nearest.
+    received = min(today, publicity.ends_on) if publicity is not None else today
+    initial: dict[str, Any] = {"received_on": received}
     if request.GET.get("assignment", "").isdigit():
         initial["assignment"] = int(request.GET["assignment"])
     form = ObjectionForm(
