@@ -220,3 +220,16 @@ def test_the_selection_page_costs_the_same_queries_for_more_people(client, world
         html = page(client.get(url))
     assert "拟任人选（7 人）" in html
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_the_publicity_page_warns_of_years_the_calendar_lacks(client, sw) -> None:  # type: ignore[no-untyped-def]
+    decided(sw, dt.date(2026, 11, 20))
+    client.force_login(sw.coordinator)
+    response = client.post(
+        reverse("programmes:publicity_start", kwargs={"batch_pk": sw.batch.pk}),
+        {"starts_on": "2035-12-28"},
+        follow=True,
+    )
+    html = page(response)
+    assert '<p class="message warning">2035年的法定节假日和调休安排尚未录入' in html
+    assert '<p class="message warning">2036年的法定节假日和调休安排尚未录入' in html

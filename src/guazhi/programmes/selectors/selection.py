@@ -14,7 +14,12 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from guazhi.core.calendar import add_working_days, is_workday, year_warning
+from guazhi.core.calendar import (
+    add_working_days,
+    is_workday,
+    uncovered_years_warning,
+    year_warning,
+)
 from guazhi.core.errors import NotFound
 from guazhi.core.jinja import format_date
 from guazhi.programmes.models import (
@@ -218,6 +223,8 @@ class SelectionOverview:
     start_refusal: str | None
     approve_refusal: str | None
     working_days: int  # what a publicity started now would last
+    # Before the start: this year's and next year's schedules missing from the work calendar.
+    calendar_warnings: list[str]
     events: list[BatchEvent]
 
 
@@ -277,6 +284,7 @@ def selection_overview(*, actor, batch: Batch, today: dt.date | None = None) -> 
             today=today,
         ),
         working_days=batch.publicity_working_days,
+        calendar_warnings=uncovered_years_warning(today) if publicity is None else [],
         events=events,
     )
 
