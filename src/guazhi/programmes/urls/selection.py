@@ -1,5 +1,38 @@
-"""URL patterns of the programmes area 'selection' (included by programmes/urls/__init__.py)."""
+"""URL patterns of the programmes area 'selection' (included by programmes/urls/__init__.py):
+vetting and decision, publicity (公示) with its objections, approval and the Word export."""
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from guazhi.programmes.views import selection as views
+
+urlpatterns: list[URLPattern] = [
+    path("<int:batch_pk>/selection/", views.selection, name="selection"),
+    path("<int:batch_pk>/selection/step/", views.selection_step, name="selection_step"),
+    path(
+        "assignments/<int:assignment_pk>/cancel/",
+        views.assignment_cancel,
+        name="assignment_cancel",
+    ),
+    path("<int:batch_pk>/publicity/start/", views.publicity_start, name="publicity_start"),
+    path("<int:batch_pk>/publicity/", views.publicity, name="publicity"),
+    path(
+        "<int:batch_pk>/publicity/objections/new/",
+        views.objection_create,
+        name="objection_create",
+    ),
+    path(
+        "objections/<int:objection_pk>/resolve/",
+        views.objection_resolve,
+        name="objection_resolve",
+    ),
+    path(
+        "<int:batch_pk>/publicity/approve/",
+        views.publicity_approve,
+        name="publicity_approve",
+    ),
+    path(
+        "<int:batch_pk>/publicity/export.docx",
+        views.publicity_export,
+        name="publicity_export",
+    ),
+]

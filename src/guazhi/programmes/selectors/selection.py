@@ -1,0 +1,316 @@
+"""Reads for vetting, decision and publicity (考察、决定与公示), and what a batch's state allows.
+
+The refusal checks (`*_refusal`) answer, in Chinese, why an action cannot be taken now, or None
+when it can. The services raise them and the pages show them instead of the button, so the
+page and the rule never disagree.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from guazhi.core.calendar import (
+    add_working_days,
+    is_workday,
+    uncovered_years_warning,
+    year_warning,
+)
+from guazhi.core.errors import NotFound
+from guazhi.core.jinja import format_date
+from guazhi.programmes.models import (
+    Assignment,
+    AssignmentState,
+    Batch,
+    BatchEvent,
+    BatchState,
+    Objection,
+    Publicity,
+    SelectionStep,
+    SelectionStepKind,
+)
+from guazhi.programmes.selectors.scope import assignment_queryset, batch_queryset, can_manage_batch
+
+# Vetting and the decision happen once the list is proposed, and may be corrected while it is
+# publicised (a date typed wrong); publicity itself runs only in the publicity state.
+STEP_STATES = (BatchState.MATCHING, BatchState.PUBLICITY)
+# A proposed person may fail vetting or withdraw; an approved one may still withdraw or be
+# found out before reporting for duty. Once on duty the way out is an outcome, not a cancel.
+CANCELLABLE_STATES = (AssignmentState.PROPOSED, AssignmentState.APPROVED)
+# The people a publicity list names: everyone proposed at the start who was not cancelled.
+PUBLICISED_STATES = (
+    AssignmentState.PROPOSED,
+    AssignmentState.APPROVED,
+    AssignmentState.ACTIVE,
+    AssignmentState.ENDED,
+)
+
+# Event kinds this area writes on the batch timeline, and what the timeline calls them.
+EVENT_STEP = "selection_step"
+EVENT_CANCELLED = "assignment_cancelled"
+EVENT_PUBLICITY_STARTED = "publicity_started"
+EVENT_OBJECTION_RECORDED = "objection_recorded"
+EVENT_OBJECTION_RESOLVED = "objection_resolved"
+EVENT_PUBLICITY_APPROVED = "publicity_approved"
+EVENT_LABELS: dict[str, Promise] = {
+    EVENT_STEP: gettext_lazy("考察与决定"),
+    EVENT_CANCELLED: gettext_lazy("取消人选"),
+    EVENT_PUBLICITY_STARTED: gettext_lazy("开始公示"),
+    EVENT_OBJECTION_RECORDED: gettext_lazy("登记异议"),
+    EVENT_OBJECTION_RESOLVED: gettext_lazy("处理异议"),
+    EVENT_PUBLICITY_APPROVED: gettext_lazy("公示审批"),
+}
+
+
+# The period --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PublicityPeriod:
+    starts_on: dt.date  # the day the notice goes up
+    first_day: dt.date  # the first working day counted (starts_on itself when it is one)
+    ends_on: dt.date  # the last working day of the period
+    working_days: int
+    warnings: list[str] = field(default_factory=list)  # years the work calendar lacks
+
+
+def publicity_period(*, starts_on: dt.date, working_days: int) -> PublicityPeriod:
+    """The period of a publicity of `working_days` working days posted on `starts_on`.
+
+    The day the notice goes up counts as day 1 when it is a working day: a notice posted on a
+    Monday for 5 working days runs to Friday, the way offices count it (and it can only help
+    the public to count the day it sees the notice). Posted on a rest day, the period starts
+    on the next working day. Holidays and their make-up workdays (调休) come from the work
+    calendar; years it has no schedule for are named in `warnings`.
+    """
+    ends_on = add_working_days(starts_on - dt.timedelta(days=1), working_days)
+    first_day = starts_on if is_workday(starts_on) else add_working_days(starts_on, 1)
+    warnings = [
+        warning
+        for year in range(starts_on.year, ends_on.year + 1)
+        if (warning := year_warning(year)) is not None
+    ]
+    return PublicityPeriod(starts_on, first_day, ends_on, working_days, warnings)
+
+
+# Refusals ----------------------------------------------------------------------------------
+
+
+def step_refusal(
+    *,
+    batch: Batch,
+    kind: str,
+    steps: dict[str, SelectionStep],
+    publicity: Publicity | None,
+    proposed_count: int,
+) -> str | None:
+    """Why the step `kind` cannot be recorded (or re-recorded) now, or None."""
+    if batch.state not in STEP_STATES:
+        return _(
+            "只有“匹配中”或“公示中”的批次可以记录考察和决定环节，本批次当前为“%(state)s”。"
+        ) % {"state": batch.get_state_display()}
+    if publicity is not None and publicity.approved_at is not None:
+        return _("公示结果已审批，考察和决定环节不能再修改。")
+    if proposed_count == 0:
+        return _("本批次还没有拟任人选，请先采纳匹配方案。")
+    if kind == SelectionStepKind.DECISION and SelectionStepKind.VETTING not in steps:
+        return _("请先记录组织考察，再记录党委（党组）研究决定。")
+    return None
+
+
+def publicity_start_refusal(
+    *,
+    batch: Batch,
+    steps: dict[str, SelectionStep],
+    publicity: Publicity | None,
+    proposed_count: int,
+) -> str | None:
+    """Why publicity cannot start now, or None."""
+    if publicity is not None:
+        return _("本批次已于%(date)s开始公示。") % {"date": format_date(publicity.starts_on)}
+    if batch.state != BatchState.PUBLICITY:
+        return _(
+            "只有“公示中”的批次可以开始公示，本批次当前为“%(state)s”，请先在批次概况中转入公示阶段。"
+        ) % {"state": batch.get_state_display()}
+    if SelectionStepKind.VETTING not in steps:
+        return _("尚未记录组织考察，不能开始公示。")
+    if SelectionStepKind.DECISION not in steps:
+        return _("尚未记录党委（党组）研究决定，不能开始公示。")
+    if proposed_count == 0:
+        return _("没有拟任人选，不能开始公示。")
+    return None
+
+
+def publicity_approve_refusal(
+    *,
+    batch: Batch,
+    publicity: Publicity | None,
+    open_objections: int,
+    proposed_count: int,
+    today: dt.date,
+) -> str | None:
+    """Why the publicity result cannot be approved on `today`, or None."""
+    if publicity is None:
+        return _("尚未开始公示，不能审批。")
+    if publicity.approved_at is not None:
+        return _("公示结果已于%(date)s审批。") % {"date": format_date(publicity.approved_at)}
+    if batch.state != BatchState.PUBLICITY:
+        return _("只有“公示中”的批次可以审批公示结果，本批次当前为“%(state)s”。") % {
+            "state": batch.get_state_display()
+        }
+    if today <= publicity.ends_on:
+        return _("公示期至%(end)s结束，%(next)s起方可审批。") % {
+            "end": format_date(publicity.ends_on),
+            "next": format_date(publicity.ends_on + dt.timedelta(days=1)),
+        }
+    if open_objections:
+        return _("还有%(n)s条异议尚未处理，处理完毕后方可审批。") % {"n": open_objections}
+    if proposed_count == 0:
+        return _("没有待批准的拟任人选。")
+    return None
+
+
+# The pages ---------------------------------------------------------------------------------
+
+
+def _with_people(queryset: QuerySet[Assignment]) -> QuerySet[Assignment]:
+    return queryset.select_related("cadre", "home_unit", "post", "host_unit", "run").order_by(
+        "host_unit__path", "post_id", "cadre__name_pinyin", "id"
+    )
+
+
+def selection_assignments(*, actor, batch: Batch, states) -> QuerySet[Assignment]:  # type: ignore[no-untyped-def]
+    """The batch's assignments in `states` that the actor sees, in list order (by host unit)."""
+    return _with_people(assignment_queryset(actor).filter(batch=batch, state__in=states))
+
+
+def batch_publicity(*, batch: Batch) -> Publicity | None:
+    """The batch's publicity, or None (call after access_batch: the batch is already scoped)."""
+    return Publicity.objects.filter(batch=batch).select_related("approved_by").first()
+
+
+def selection_steps(*, batch: Batch) -> dict[str, SelectionStep]:
+    steps = SelectionStep.objects.filter(batch=batch).select_related("recorded_by")
+    return {step.kind: step for step in steps}
+
+
+def publicity_objections(*, publicity: Publicity) -> list[Objection]:
+    return list(
+        publicity.objections.select_related(
+            "assignment__cadre", "assignment__post", "assignment__host_unit", "resolved_by"
+        )
+    )
+
+
+@dataclass
+class SelectionOverview:
+    """Everything the selection page shows, and the reasons behind every missing button."""
+
+    batch: Batch
+    proposed: list[Assignment]
+    approved: list[Assignment]
+    cancelled: list[Assignment]
+    steps: dict[str, SelectionStep]
+    publicity: Publicity | None
+    period: PublicityPeriod | None  # of the publicity, with the calendar's warnings
+    objections: list[Objection]
+    open_objections: int
+    step_refusals: dict[str, str | None]
+    start_refusal: str | None
+    approve_refusal: str | None
+    working_days: int  # what a publicity started now would last
+    # Before the start: this year's and next year's schedules missing from the work calendar.
+    calendar_warnings: list[str]
+    events: list[BatchEvent]
+
+
+def selection_overview(*, actor, batch: Batch, today: dt.date | None = None) -> SelectionOverview:  # type: ignore[no-untyped-def]
+    """The selection page of `batch` (already accessed with manage=True) as `actor` sees it."""
+    today = today or timezone.localdate()
+    people = list(
+        selection_assignments(
+            actor=actor,
+            batch=batch,
+            states=(*CANCELLABLE_STATES, AssignmentState.CANCELLED),
+        )
+    )
+    proposed = [a for a in people if a.state == AssignmentState.PROPOSED]
+    steps = selection_steps(batch=batch)
+    publicity = batch_publicity(batch=batch)
+    objections = publicity_objections(publicity=publicity) if publicity else []
+    open_objections = sum(1 for objection in objections if objection.resolved_at is None)
+    period = None
+    if publicity is not None:
+        period = publicity_period(
+            starts_on=publicity.starts_on, working_days=publicity.working_days
+        )
+    events = list(
+        BatchEvent.objects.filter(batch=batch, kind__in=EVENT_LABELS.keys()).select_related(
+            "actor"
+        )[:30]
+    )
+    return SelectionOverview(
+        batch=batch,
+        proposed=proposed,
+        approved=[a for a in people if a.state == AssignmentState.APPROVED],
+        cancelled=[a for a in people if a.state == AssignmentState.CANCELLED],
+        steps=steps,
+        publicity=publicity,
+        period=period,
+        objections=objections,
+        open_objections=open_objections,
+        step_refusals={
+            kind: step_refusal(
+                batch=batch,
+                kind=kind,
+                steps=steps,
+                publicity=publicity,
+                proposed_count=len(proposed),
+            )
+            for kind in SelectionStepKind.values
+        },
+        start_refusal=publicity_start_refusal(
+            batch=batch, steps=steps, publicity=publicity, proposed_count=len(proposed)
+        ),
+        approve_refusal=publicity_approve_refusal(
+            batch=batch,
+            publicity=publicity,
+            open_objections=open_objections,
+            proposed_count=len(proposed),
+            today=today,
+        ),
+        working_days=batch.publicity_working_days,
+        calendar_warnings=uncovered_years_warning(today) if publicity is None else [],
+        events=events,
+    )
+
+
+def publicity_list(*, actor, batch: Batch) -> list[Assignment]:  # type: ignore[no-untyped-def]
+    """The people a publicity names, in list order (cancelled ones are off the list)."""
+    return list(selection_assignments(actor=actor, batch=batch, states=PUBLICISED_STATES))
+
+
+def access_objection(*, actor, pk: int) -> Objection:  # type: ignore[no-untyped-def]
+    """An objection of a batch the actor manages, else NotFound (the same for missing)."""
+    objection = (
+        Objection.objects.filter(pk=pk, publicity__batch__in=batch_queryset(actor))
+        .select_related(
+            "publicity__batch__coordinating_org",
+            "assignment__cadre",
+            "assignment__post",
+            "assignment__host_unit",
+        )
+        .first()
+    )
+    if objection is None or not can_manage_batch(actor=actor, batch=objection.publicity.batch):
+        raise NotFound()
+    return objection
+
+
+def objection_assignment_choices(*, actor, batch: Batch) -> QuerySet[Assignment]:  # type: ignore[no-untyped-def]
+    """Whom an objection may be about: the people still on the publicised list."""
+    return selection_assignments(actor=actor, batch=batch, states=CANCELLABLE_STATES)
