@@ -236,7 +236,10 @@ def max_attachment_bytes() -> int:
 
 
 def size_text(size: int) -> str:
-    return f"{size / 1024 / 1024:.0f} MB" if size >= 1024 * 1024 else f"{size // 1024} KB"
+    """A byte count as people write it: 20 MB, 512 KB, 100 B."""
+    if size >= 1024 * 1024:
+        return f"{size / 1024 / 1024:.0f} MB"
+    return f"{size // 1024} KB" if size >= 1024 else f"{size} B"
 
 
 @transaction.atomic
