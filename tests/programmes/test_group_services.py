@@ -7,9 +7,9 @@ import pytest
 from guazhi.core.errors import Forbidden, InvalidTransition, ValidationFailed
 from guazhi.core.models import AuditEvent
 from guazhi.orgs.models import RoleAssignment, User
-from guazhi.programmes.models import Assignment, Batch, BatchEvent, Group
+from guazhi.programmes.models import Assignment, Batch, BatchEvent, Group, TrainingAttendance
 from guazhi.programmes.selectors.scope import assignment_queryset
-from guazhi.programmes.services.groups import group_create, group_update
+from guazhi.programmes.services.groups import group_create, group_update, serving_demo
 from tests.factories import CadreFactory, UserFactory, grant
 from tests.programmes.factories import PostFactory, assign
 from tests.programmes.world import programme_world
@@ -327,3 +327,21 @@ def test_group_leaders_then_see_their_members_and_stop_when_they_stop_leading(wo
         actor=coordinator, group=group, name="第一组", members=[p.chen], leader=None, deputy=None
     )
     assert seen() == {"张三"}
+
+
+def test_the_demo_reports_everyone_for_duty_forms_groups_and_holds_training(world):  # type: ignore[no-untyped-def]
+    p = people(world)
+    made = serving_demo(actor=world.users["coordinator"], batch=p.batch, group_size=2)
+    assert made == {"reported": 3, "groups": 2, "sessions": 2}
+    groups = Group.objects.filter(batch=p.batch).order_by("pk")
+    assert [(g.name, g.leader.cadre.name) for g in groups] == [
+        ("第一组", "陈明"),
+        ("第二组", "张三"),
+    ]
+    assert set(Assignment.objects.filter(batch=p.batch).values_list("cadre__name", "state")) == {
+        ("陈明", "active"),
+        ("刘洋", "active"),
+        ("张三", "active"),
+        ("王芳", "proposed"),
+    }
+    assert TrainingAttendance.objects.filter(status="present").count() == 6

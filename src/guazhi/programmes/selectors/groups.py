@@ -180,7 +180,7 @@ def group_list(*, actor, batch: Batch) -> list[Group]:  # type: ignore[no-untype
     (the members the actor sees, by pinyin) and `member_count` (all of them)."""
     groups: list[Group] = list(
         Group.objects.filter(batch=batch)
-        .select_related("leader__cadre", "deputy__cadre")
+        .select_related("leader__cadre__user", "deputy__cadre__user")
         .annotate(member_count=Count("members"))
         .order_by("id")
     )

@@ -538,3 +538,86 @@ def training_material_add(*, actor: Any, session: TrainingSession, upload: Any) 
         payload={"session": session.pk, "attachment": attachment.pk},
     )
     return attachment
+
+
+# Demo data ---------------------------------------------------------------------------------
+
+NUMERALS = "一二三四五六七八九十"
+
+
+def group_name(number: int) -> str:
+    return (
+        _("第%(n)s组") % {"n": NUMERALS[number - 1]}
+        if number <= len(NUMERALS)
+        else _("第%(n)s组") % {"n": number}
+    )
+
+
+def serving_demo(
+    *, actor: Any, batch: Batch, group_size: int = 8, report_duty: bool = True
+) -> dict[str, int]:
+    """Demo data for a batch in training or active with approved people, through the real
+    services: reporting for duty on the term's first day, groups of `group_size` (first two
+    lead), two sessions the week before the term with everyone present but every seventh
+    person excused. Deterministic; returns what it made."""
+    from django.utils import timezone
+
+    from guazhi.programmes.services.duty_start import assignment_report_duty
+
+    people = list(
+        Assignment.objects.filter(batch=batch, state__in=SERVING_STATES)
+        .select_related("cadre")
+        .order_by("cadre__name_pinyin", "id")
+    )
+    reported = 0
+    if report_duty:
+        for person in people:
+            if person.state == "approved":
+                assignment_report_duty(actor=actor, assignment=person, start_date=batch.term_start)
+                reported += 1
+    people = list(
+        Assignment.objects.filter(pk__in=[p.pk for p in people], group__isnull=True)
+        .select_related("cadre")
+        .order_by("cadre__name_pinyin", "id")
+    )
+    groups = 0
+    for start in range(0, len(people), group_size):
+        members = people[start : start + group_size]
+        groups += 1
+        group_create(
+            actor=actor,
+            batch=batch,
+            name=group_name(Group.objects.filter(batch=batch).count() + 1),
+            members=members,
+            leader=members[0],
+            deputy=members[1] if len(members) > 1 else None,
+        )
+    week_before = batch.term_start - dt.timedelta(days=7)
+    sessions = [
+        (_("岗前培训动员会"), 9, _("区委组织部会议室"), _("挂职纪律、管理要求和考核办法。")),
+        (_("乡村振兴政策解读"), 14, _("区委党校报告厅"), _("政策要点与基层工作案例。")),
+    ]
+    for topic, hour, place, description in sessions:
+        starts = timezone.make_aware(dt.datetime.combine(week_before, dt.time(hour, 0)))
+        session = training_session_create(
+            actor=actor,
+            batch=batch,
+            topic=topic,
+            starts_at=starts,
+            ends_at=starts + dt.timedelta(hours=3),
+            place=place,
+            description=description,
+        )
+        training_attendance_record(
+            actor=actor,
+            session=session,
+            entries=[
+                AttendanceEntry(
+                    person.pk,
+                    AttendanceStatus.EXCUSED if n % 7 == 6 else AttendanceStatus.PRESENT,
+                    _("因公请假") if n % 7 == 6 else "",
+                )
+                for n, person in enumerate(people)
+            ],
+        )
+    return {"reported": reported, "groups": groups, "sessions": len(sessions)}
