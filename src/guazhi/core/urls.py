@@ -1,8 +1,8 @@
-"""Work calendar, audit trail and background jobs."""
+"""Work calendar, audit trail, background jobs and attachments."""
 
 from django.urls import path
 
-from guazhi.core.views import audit, calendar, jobs
+from guazhi.core.views import attachments, audit, calendar, jobs
 
 app_name = "core"
 
@@ -17,4 +17,9 @@ urlpatterns = [
     path("audit/", audit.audit_list, name="audit_list"),
     path("jobs/<uuid:job_pk>/", jobs.job_detail, name="job_detail"),
     path("jobs/<uuid:job_pk>/download/", jobs.job_download, name="job_download"),
+    path(
+        "attachments/<int:attachment_pk>/",
+        attachments.attachment_download,
+        name="attachment_download",
+    ),
 ]
