@@ -721,3 +721,40 @@ def test_matching_candidates_come_with_everything_matching_needs_fetched(call, a
         ("乙", "浔阳区委党校", [], [(1, "党委副书记", "白鹿镇")]),
         ("张三", "浔阳区委党校", [], [(1, "镇长助理", "白鹿镇"), (2, "党委副书记", "白鹿镇")]),
     ]
+
+
+# Demo data ----------------------------------------------------------------------------------
+
+
+def test_demo_call_publishes_applies_and_recommends_the_same_way_every_time(world):  # type: ignore[no-untyped-def]
+    def run() -> tuple[list, list]:
+        batch = BatchFactory(coordinating_org=world.district_a, dispatching=[world.school_a])
+        for title in ("党委副书记", "镇长助理", "办公室副主任"):
+            PostFactory(batch=batch, host_unit=world.township_a, title=title)
+        people = [CadreFactory(name=f"示例{n}", home_unit=world.school_a) for n in range(5)]
+        people.append(
+            CadreFactory(name="年长", home_unit=world.school_a, birth_date=dt.date(1960, 1, 1))
+        )
+        Batch.objects.filter(pk=batch.pk).update(max_age=45)
+        batch.refresh_from_db()
+        made = services.demo_call(
+            coordinator=world.users["coordinator"],
+            batch=batch,
+            cadres=people,
+            recommender=world.users["dispatch_admin"],
+        )
+        assert batch.notice.published_at is not None
+        applied = [(a.cadre.name, [c.post.title for c in a.choices.order_by("rank")]) for a in made]
+        recommended = list(
+            batch.recommendations.order_by("id").values_list("cadre__name", flat=True)
+        )
+        return applied, recommended
+
+    first, second = run(), run()
+    assert first == second
+    applied, recommended = first
+    # The first two eligible cadres are recommended (awaiting confirmation), the other three
+    # apply; 年长 (66 at the term start) is over the age limit and does neither.
+    assert recommended == ["示例0", "示例1"]
+    assert [name for name, _choices in applied] == ["示例2", "示例3", "示例4"]
+    assert all(1 <= len(choices) <= 3 for _name, choices in applied)

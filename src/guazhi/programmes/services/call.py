@@ -9,6 +9,7 @@ applications, and a confirmation is the answer to a recommendation, not a late a
 """
 
 import datetime as dt
+import random
 from collections.abc import Sequence
 from typing import Any
 
@@ -522,3 +523,84 @@ def host_preferences_set(
         },
     )
     return preferences
+
+
+# Demo data ----------------------------------------------------------------------------------
+
+
+def demo_call(
+    *,
+    coordinator: User,
+    batch: Batch,
+    cadres: Sequence[CadreProfile],
+    recommender: User | None = None,
+    recommend: int = 2,
+    seed: int = 2026,
+) -> list[Application]:
+    """A published notice, applications from the eligible among `cadres`, and (with a
+    `recommender`) a few recommendations still waiting for their cadre, for demos.
+
+    The batch must be recruiting and have posts. Choices are drawn from a seeded random
+    generator (posts whose tags meet the cadre's expertise first), so the same call gives the
+    same applications. Demo cadres often have no account to act with, so applications are
+    written directly, audited as the coordinator's demo entries; everything else goes through
+    the services. Returns the applications made.
+    """
+    rng = random.Random(seed)
+    posts = list(Post.objects.filter(batch=batch).select_related("host_unit"))
+    if not posts:
+        raise ValidationFailed(_("本批次还没有岗位。"))
+    notice = Notice.objects.filter(batch=batch).first()
+    if notice is None:
+        notice_save(
+            actor=coordinator,
+            batch=batch,
+            title=_("关于选派%(batch)s的通知") % {"batch": batch.name},
+            body=_("请符合报名条件的干部自愿报名，按意愿填报岗位并简述个人特长。"),
+            deadline=timezone.now() + dt.timedelta(days=14),
+        )
+    if notice is None or notice.published_at is None:
+        notice_publish(actor=coordinator, batch=batch)
+    taken = set(Application.objects.filter(batch=batch).values_list("cadre_id", flat=True)) | set(
+        Recommendation.objects.filter(batch=batch).values_list("cadre_id", flat=True)
+    )
+    eligible = [c for c in cadres if c.pk not in taken and not eligibility_of(batch, c)]
+    to_recommend = eligible[:recommend] if recommender is not None else []
+    made: list[Application] = []
+    with transaction.atomic():
+        for profile in eligible[len(to_recommend) :]:
+            wanted = set(profile.expertise)
+            ranked = sorted(
+                posts,
+                key=lambda p: (
+                    -len(wanted & set(p.preferred_tags + p.required_tags)),
+                    rng.random(),
+                ),
+            )
+            chosen = ranked[: rng.randint(1, min(batch.max_choices, len(posts)))]
+            application = Application.objects.create(
+                batch=batch,
+                cadre=profile,
+                statement=_("熟悉%(fields)s工作，愿意到基层锻炼。")
+                % {"fields": join_list(profile.expertise) or _("综合")},
+                submitted_at=timezone.now(),
+            )
+            ApplicationChoice.objects.bulk_create(
+                ApplicationChoice(application=application, post=post, rank=rank)
+                for rank, post in enumerate(chosen, start=1)
+            )
+            audit_record(
+                actor=coordinator,
+                action="application.submit",
+                obj=application,
+                detail={"batch": batch.name, "choices": [str(p) for p in chosen], "demo": True},
+            )
+            made.append(application)
+    for profile in to_recommend:
+        recommendation_create(
+            actor=recommender,  # type: ignore[arg-type]
+            batch=batch,
+            cadre=profile,
+            comment=_("政治素质好，工作扎实，推荐参加本批次挂职。"),
+        )
+    return made
