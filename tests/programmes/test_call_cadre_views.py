@@ -193,8 +193,9 @@ def test_after_the_deadline_the_form_and_the_withdraw_button_are_gone(world, cli
     assert "报名已截止。" in body
     assert "撤回报名" not in body and "保存修改" not in body
     withdraw = reverse("programmes:application_withdraw", kwargs={"batch_pk": found.batch_a.pk})
-    body = page(client.post(withdraw, follow=True))
-    assert "截止，不能再撤回。如确需退出，请联系组织部门。" in body
+    response = client.post(withdraw, follow=True)
+    assert response.redirect_chain == [(form_url(found.batch_a), 302)]
+    assert "截止，不能再撤回。如确需退出，请联系组织部门。</p>" in page(response)
     assert Application.objects.get().state == "submitted"
 
 

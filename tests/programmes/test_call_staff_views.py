@@ -182,6 +182,18 @@ def test_the_coordinator_writes_and_publishes_a_notice(world, client):  # type: 
     assert "更正了通知正文</li>" in page(as_user(client, world, "cadre").get(form))
 
 
+def test_publishing_again_is_refused_on_the_notice_page(world, client):  # type: ignore[no-untyped-def]
+    found = programme_world(world)
+    before = Notice.objects.get(batch=found.batch_a).published_at
+    publish = reverse("programmes:notice_publish", kwargs={"batch_pk": found.batch_a.pk})
+    response = as_user(client, world, "coordinator").post(publish, follow=True)
+    assert response.redirect_chain == [
+        (reverse("programmes:notice_edit", kwargs={"batch_pk": found.batch_a.pk}), 302)
+    ]
+    assert '<p class="message error">选派通知已于' in page(response)
+    assert Notice.objects.get(batch=found.batch_a).published_at == before
+
+
 def test_a_bad_notice_shows_the_problem_next_to_the_field(world, client):  # type: ignore[no-untyped-def]
     batch = BatchFactory(coordinating_org=world.district_a, dispatching=[world.school_a])
     response = as_user(client, world, "coordinator").post(
@@ -284,6 +296,18 @@ def test_the_ranking_is_shown_frozen_once_the_batch_has_moved_on(world, client, 
     body = page(as_user(client, world, "host_leader").get(prefs_url(board.post_a)))
     assert "批次处于“公示中”阶段，不能再调整接收单位意向。" in body
     assert " disabled>" in body and "保存排序" not in body
+
+
+def test_a_ranking_posted_after_adoption_is_refused_on_the_form(world, client, board):  # type: ignore[no-untyped-def]
+    client = as_user(client, world, "host_leader")
+    client.get(prefs_url(board.post_a))
+    Batch.objects.filter(pk=board.batch.pk).update(state="training")
+    body = page(client.post(prefs_url(board.post_a), {f"rank_{world.cadre_a.pk}": "1"}))
+    assert (
+        '<ul class="errorlist nonfield"><li>批次处于“岗前培训”阶段，不能再调整接收单位意向。</li></ul>'
+        in body
+    )
+    assert not HostPreference.objects.exists()
 
 
 def test_a_host_leader_cannot_open_another_units_post(world, client, board):  # type: ignore[no-untyped-def]

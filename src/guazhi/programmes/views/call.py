@@ -10,7 +10,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
-from guazhi.core.errors import ValidationFailed
+from guazhi.core.errors import InvalidTransition, ValidationFailed
 from guazhi.core.forms import show_service_errors
 from guazhi.core.rendering import render_page
 from guazhi.orgs.access import acting_user, roles_required
@@ -56,6 +56,8 @@ def notice_edit(request: HttpRequest, batch_pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             notice = services.notice_save(actor=actor, batch=batch, **form.cleaned_data)
+        except InvalidTransition as error:
+            form.add_error(None, str(error.message))
         except ValidationFailed as error:
             show_service_errors(form, error)
         else:
@@ -91,7 +93,7 @@ def notice_publish(request: HttpRequest, batch_pk: int) -> HttpResponse:
     batch = access_batch(actor=actor, pk=batch_pk, manage=True)
     try:
         services.notice_publish(actor=actor, batch=batch)
-    except ValidationFailed as error:
+    except (ValidationFailed, InvalidTransition) as error:
         messages.error(request, str(error.message))
     else:
         messages.success(request, gettext("选派通知已发布，派出单位的干部可以报名了。"))
@@ -131,6 +133,8 @@ def application_form(request: HttpRequest, batch_pk: int) -> HttpResponse:
         except services.Ineligible as error:
             for reason in error.reasons:
                 form.add_error(None, reason)
+        except InvalidTransition as error:
+            form.add_error(None, str(error.message))
         except ValidationFailed as error:
             show_service_errors(form, error)
         else:
@@ -161,7 +165,7 @@ def application_withdraw(request: HttpRequest, batch_pk: int) -> HttpResponse:
     batch = access_batch(actor=actor, pk=batch_pk)
     try:
         services.application_withdraw(actor=actor, batch=batch)
-    except ValidationFailed as error:
+    except (ValidationFailed, InvalidTransition) as error:
         messages.error(request, str(error.message))
     else:
         messages.success(request, gettext("报名已撤回。截止前仍可重新报名。"))
@@ -175,7 +179,7 @@ def recommendation_decline(request: HttpRequest, batch_pk: int) -> HttpResponse:
     batch = access_batch(actor=actor, pk=batch_pk)
     try:
         services.recommendation_decline(actor=actor, batch=batch)
-    except ValidationFailed as error:
+    except (ValidationFailed, InvalidTransition) as error:
         messages.error(request, str(error.message))
     else:
         messages.success(request, gettext("已谢绝推荐。"))
@@ -232,6 +236,8 @@ def recommendation_create(request: HttpRequest, batch_pk: int) -> HttpResponse:
             )
         except services.Ineligible as error:
             form.add_error("cadre", str(error.message))
+        except InvalidTransition as error:
+            form.add_error(None, str(error.message))
         except ValidationFailed as error:
             show_service_errors(form, error)
         else:
@@ -274,6 +280,8 @@ def host_preferences(request: HttpRequest, post_pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.host_preferences_set(actor=actor, post=post, ranking=form.ranking())
+        except InvalidTransition as error:
+            form.add_error(None, str(error.message))
         except ValidationFailed as error:
             show_service_errors(form, error)
         else:
