@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from guazhi.core.forms import GuazhiForm
@@ -59,8 +60,13 @@ class NoticeForm(GuazhiForm):
 
 
 def post_label(post: Post) -> str:
-    portfolio = f"（{post.portfolio}）" if post.portfolio else ""
-    return f"{post.host_unit.name} · {post.title}{portfolio}"
+    if post.portfolio:
+        return gettext("%(unit)s · %(title)s（%(portfolio)s）") % {
+            "unit": post.host_unit.name,
+            "title": post.title,
+            "portfolio": post.portfolio,
+        }
+    return f"{post.host_unit.name} · {post.title}"
 
 
 class ApplicationForm(GuazhiForm):
@@ -104,8 +110,13 @@ class ApplicationForm(GuazhiForm):
 
 class CadreOptionField(forms.ModelChoiceField):
     def label_from_instance(self, obj: CadreProfile) -> str:
-        position = f" · {obj.position}" if obj.position else ""
-        return f"{obj.name}（{obj.home_unit.name}{position}）"
+        if obj.position:
+            return gettext("%(name)s（%(unit)s · %(position)s）") % {
+                "name": obj.name,
+                "unit": obj.home_unit.name,
+                "position": obj.position,
+            }
+        return gettext("%(name)s（%(unit)s）") % {"name": obj.name, "unit": obj.home_unit.name}
 
 
 class RecommendationForm(GuazhiForm):
