@@ -5,12 +5,10 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from django.http import HttpRequest, HttpResponse
 from django.test import Client
-from django.urls import NoReverseMatch, include, path, reverse
+from django.urls import reverse
 from django.utils import timezone
 
-from guazhi.orgs.access import public
 from guazhi.orgs.models import User
 from guazhi.programmes.models import Application, Batch, Notice, Recommendation
 from guazhi.programmes.services import call as services
@@ -18,39 +16,6 @@ from tests.factories import CadreFactory, UserFactory, grant
 from tests.pages import as_user, field_error, page
 from tests.programmes.factories import BatchFactory, PostFactory
 from tests.programmes.world import programme_world
-
-# The batch header links to the batch list, which the batches area adds. Until both areas are
-# on one branch, these tests stand one in; once `programmes:batch_list` exists they use it.
-
-
-@public
-def _stand_in(request: HttpRequest) -> HttpResponse:
-    return HttpResponse()
-
-
-def _urlpatterns_with_a_batch_list() -> list:  # type: ignore[type-arg]
-    from guazhi import urls as root
-    from guazhi.programmes import urls as programme_urls
-
-    stand_in = path("batches/", _stand_in, name="batch_list")
-    programmes = path(
-        "programmes/", include(([*programme_urls.urlpatterns, stand_in], "programmes"))
-    )
-    return [
-        programmes if getattr(p, "namespace", None) == "programmes" else p for p in root.urlpatterns
-    ]
-
-
-urlpatterns = _urlpatterns_with_a_batch_list()
-
-
-@pytest.fixture(autouse=True)
-def batch_list_until_the_batches_area_is_merged(settings):  # type: ignore[no-untyped-def]
-    try:
-        reverse("programmes:batch_list")
-    except NoReverseMatch:
-        settings.ROOT_URLCONF = __name__
-
 
 # ------------------------------------------------------------------------------------------
 

@@ -23,9 +23,6 @@ from guazhi.programmes.services import call as services
 from tests.factories import CadreFactory, UnitFactory
 from tests.pages import as_user, field_error, page
 from tests.programmes.factories import BatchFactory, PostFactory, apply
-from tests.programmes.test_call_cadre_views import (  # noqa: F401 (an autouse fixture)
-    batch_list_until_the_batches_area_is_merged,
-)
 from tests.programmes.world import programme_world
 
 

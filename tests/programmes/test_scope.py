@@ -69,7 +69,12 @@ def test_a_batch_limited_grant_reaches_that_batch_only(world):  # type: ignore[n
     assert batch_names(leader) == [found.batch_a.name]
     # A grant over the district without a batch reaches both.
     assert batch_names(world.users["group_leader"]) == sorted([found.batch_a.name, other.name])
-    assert [a.pk for a in assignment_queryset(leader)] == [found.assignment_a.pk]
+    # Granted for the batch but leading no group yet: nobody's record.
+    assert list(assignment_queryset(leader)) == []
+    # The world's group leader holds the role over district A without a batch: all of A.
+    assert [a.pk for a in assignment_queryset(world.users["group_leader"])] == [
+        found.assignment_a.pk
+    ]
 
 
 def test_a_batch_limited_coordinator_manages_that_batch_only_and_no_units(world):  # type: ignore[no-untyped-def]

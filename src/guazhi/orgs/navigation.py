@@ -28,7 +28,13 @@ NAV_ITEMS = (
         frozenset({Role.COORDINATOR, Role.DISPATCH_ADMIN, Role.HOST_LEADER}),
     ),
     NavItem(_("干部名册"), "orgs:cadre_list", frozenset({Role.COORDINATOR, Role.DISPATCH_ADMIN})),
+    NavItem(
+        _("挂职批次"),
+        "programmes:batch_list",
+        frozenset({Role.COORDINATOR, Role.DISPATCH_ADMIN, Role.HOST_LEADER, Role.GROUP_LEADER}),
+    ),
     NavItem(_("我的档案"), "orgs:my_profile", frozenset({Role.CADRE})),
+    NavItem(_("选派报名"), "programmes:call_list", frozenset({Role.CADRE})),
     NavItem(
         pgettext_lazy("navigation", "角色授权"), "orgs:role_list", frozenset({Role.COORDINATOR})
     ),

@@ -87,7 +87,8 @@ def access_batch(*, actor, pk: int, manage: bool = False) -> Batch:  # type: ign
 
 def assignment_visibility(actor) -> Q:  # type: ignore[no-untyped-def]
     """Q over Assignment: coordinators by batch, dispatch admins by home unit, host leaders by
-    host unit, group leaders by the groups they lead (or batch grant), cadres their own."""
+    host unit, group leaders by the groups they lead (or a grant without batch over the
+    coordinating unit), cadres their own."""
     scopes = scopes_of(actor)
     if scopes.is_admin:
         return Q()
@@ -103,12 +104,10 @@ def assignment_visibility(actor) -> Q:  # type: ignore[no-untyped-def]
         [Role.HOST_LEADER], path_field="host_unit__path", batch_field="batch_id"
     )
     if scopes.has(Role.GROUP_LEADER):
+        # A leader granted for one batch (as group creation does) follows their own group's
+        # members; a grant over a subtree without a batch reaches that subtree's batches.
         seen |= Q(group__leader__cadre__user=actor) | Q(group__deputy__cadre__user=actor)
-        seen |= scopes.batch_filter(
-            [Role.GROUP_LEADER],
-            path_field="batch__coordinating_org__path",
-            batch_field="batch_id",
-        )
+        seen |= scopes.org_filter([Role.GROUP_LEADER], "batch__coordinating_org__path")
     profile = cadre_profile_for(actor)
     if profile is not None:
         seen |= Q(cadre=profile)
