@@ -1,0 +1,1 @@
+"""The programmes forms, one module per area (batches, call, runs, selection, groups)."""
