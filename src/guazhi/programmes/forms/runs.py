@@ -63,7 +63,7 @@ class RunStartForm(GuazhiForm):
                 min_value=0,
                 max_value=MAX_WEIGHT,
                 initial=defaults[name],
-                help_text=_("%(help)s 默认 %(default)s。")
+                help_text=_("%(help)s默认 %(default)s。")
                 % {"help": help_text, "default": defaults[name]},
                 widget=forms.NumberInput(attrs={"step": "0.1"}),
             )
