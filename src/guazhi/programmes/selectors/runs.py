@@ -68,10 +68,13 @@ def run_queryset(actor) -> QuerySet[MatchingRun]:  # type: ignore[no-untyped-def
 
 def access_run(*, actor, pk: int) -> MatchingRun:  # type: ignore[no-untyped-def]
     """The run if the actor manages its batch; NotFound alike for missing and forbidden."""
+    # The frozen inputs and the result can run to megabytes: loaded when first read, so the
+    # run page's polling (status only) never fetches them.
     run = (
         run_queryset(actor)
         .filter(pk=pk)
         .select_related("batch__coordinating_org", "job", "started_by", "adopted_by")
+        .defer("inputs", "result")
         .first()
     )
     if run is None:
@@ -132,7 +135,7 @@ def can_start_runs(*, batch: Batch) -> bool:
 class RunRow:
     run: MatchingRun
     status: RunStatus
-    candidates: int
+    candidates: int | None  # None until computed
     assigned: int | None
     first_choice: int | None
     objective: str
@@ -158,19 +161,19 @@ def run_rows(*, batch: Batch) -> list[RunRow]:
         .defer("inputs", "result")
         .annotate(
             histogram=KeyTransform("choice_histogram", "result"),
-            candidate_list=KeyTransform("candidates", KeyTransform("engine", "inputs")),
+            candidate_count=KeyTransform("candidates", KeyTransform("stats", "result")),
         )
         .order_by("-number")
     )
     rows = []
     for run in runs:
         histogram = run.histogram  # type: ignore[attr-defined]
-        candidates = run.candidate_list  # type: ignore[attr-defined]
+        candidates = run.candidate_count  # type: ignore[attr-defined]
         rows.append(
             RunRow(
                 run=run,
                 status=run_status(run),
-                candidates=len(candidates) if isinstance(candidates, list) else 0,
+                candidates=candidates if isinstance(candidates, int) else None,
                 assigned=_count(histogram, first=False),
                 first_choice=_count(histogram, first=True),
                 objective=score_text(run.objective) if run.objective is not None else "—",
@@ -252,9 +255,14 @@ def _by_name(labels: Labels, ids: Any) -> list[int]:
     )
 
 
-def run_report(*, run: MatchingRun, candidate: int | None = None, page: Any = 1) -> RunReport:
-    """Everything the run page shows. `candidate` focuses one person's explanation."""
+def run_report(
+    *, run: MatchingRun, candidate: int | None = None, page: Any = 1, status_only: bool = False
+) -> RunReport:
+    """Everything the run page shows. `candidate` focuses one person's explanation;
+    `status_only` (the page polling a run still computing) leaves the stored JSON unread."""
     status = run_status(run)
+    if status_only and not status.finished:
+        return RunReport(run=run, status=status)
     adopted = current_adoption(batch=run.batch)
     report = RunReport(run=run, status=status, adopted=adopted is not None and adopted.pk == run.pk)
     inputs = run.inputs or {}
@@ -311,7 +319,8 @@ def run_report(*, run: MatchingRun, candidate: int | None = None, page: Any = 1)
         )
     report.posts.sort(key=lambda row: (pinyin_key(name_syllables(row.host_unit)), row.post_id))
     assigned = result.get("assignments", {})
-    for cadre_id in _by_name(labels, (c["id"] for c in engine.get("candidates", []))):
+    people = _by_name(labels, (c["id"] for c in engine.get("candidates", [])))
+    for cadre_id in people:
         if str(cadre_id) in assigned:
             continue
         summary = (explanations.get(str(cadre_id)) or {}).get("summary")
@@ -323,11 +332,7 @@ def run_report(*, run: MatchingRun, candidate: int | None = None, page: Any = 1)
                 reason=summary_text(summary, labels) if summary else _("未能安排。"),
             )
         )
-    ordered = [
-        explanations[str(c)]
-        for c in _by_name(labels, (c["id"] for c in engine.get("candidates", [])))
-        if str(c) in explanations
-    ]
+    ordered = [explanations[str(c)] for c in people if str(c) in explanations]
     paginator = Paginator(ordered, CANDIDATES_PER_PAGE)
     found = paginator.get_page(page)
     found.object_list = [explain_candidate(e, labels) for e in found.object_list]

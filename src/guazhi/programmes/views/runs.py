@@ -109,6 +109,7 @@ def run_detail(request: HttpRequest, run_pk: int) -> HttpResponse:
         run=run,
         candidate=int(focus) if focus.isdigit() else None,
         page=request.GET.get("page", 1),
+        status_only=bool(getattr(request, "htmx", False)),
     )
     return render_page(
         request,
