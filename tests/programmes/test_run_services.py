@@ -508,3 +508,27 @@ def test_the_export_lists_the_run_with_its_fingerprint_and_reads_back(  # type: 
     ]
     audit = AuditEvent.objects.get(action="export")
     assert audit.detail == {"kind": "matching_run", "rows": 3, "fingerprint": run.fingerprint}
+
+
+def test_a_run_computed_already_is_left_alone_when_its_job_arrives(  # type: ignore[no-untyped-def]
+    world, scenario, django_capture_on_commit_callbacks
+) -> None:
+    """Demo data computes a run at once; the job delivered later (or twice) does nothing."""
+    from guazhi.programmes.runs_job import run_compute
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        run = run_start(
+            actor=world.users["coordinator"],
+            batch=scenario.batch,
+            mode="optimal",
+            weights=default_weights(),
+            seed=1,
+        )
+    computed = run_compute(run_pk=run.pk, actor=world.users["coordinator"])
+    for callback in callbacks:
+        callback()
+    run.refresh_from_db()
+    assert run.state == RunState.DONE
+    assert (run.fingerprint, run.finished_at) == (computed.fingerprint, computed.finished_at)
+    assert run.job is not None and run.job.state == Job.State.SUCCEEDED
+    assert BatchEvent.objects.filter(batch=scenario.batch, kind="run_done").count() == 1
