@@ -145,6 +145,10 @@ def test_each_reason_reads_as_a_sentence(reason, sentence) -> None:  # type: ign
             "符合条件的 3 个岗位中，2 个已由得分更高者占满，1 个受同单位或领导班子人数上限限制。",
         ),
         (
+            {"code": "outscored", "feasible_posts": 2, "full": 0, "capped": 2},
+            "符合条件的 2 个岗位均受同单位或领导班子人数上限限制。",
+        ),
+        (
             {"code": "not_placed", "feasible_posts": 2, "open_posts": [8]},
             "仍有空缺的可去岗位（高桥镇 镇长助理），但安排本人不会提高全批总分。",
         ),
@@ -168,7 +172,7 @@ def test_why_someone_was_left_out_or_placed_reads_as_a_sentence(summary, sentenc
                     {"code": "capacity_full", "capacity": 1},
                 ],
             },
-            "指定“刘强—白鹿镇 党委副书记”未执行：该岗位在本人工作单位，须回避。岗位名额（1 人）已满。",
+            "指定“刘强—白鹿镇 党委副书记”未执行：该岗位在本人工作单位，须回避。 岗位名额（1 人）已满。",
         ),
         (
             {"code": "composition_shortfall", "group": "women", "target": 3, "achieved": 1},
@@ -261,9 +265,7 @@ def test_an_unassigned_explanation_says_why() -> None:
         },
         LABELS,
     )
-    assert explained.outcome == (
-        "未安排岗位：符合条件的 1 个岗位中，1 个已由得分更高者占满，0 个受同单位或领导班子人数上限限制。"
-    )
+    assert explained.outcome == "未安排岗位：符合条件的 1 个岗位均已由得分更高者占满。"
     assert (explained.post, explained.total, explained.components) == ("", "", [])
 
 

@@ -196,6 +196,18 @@ def test_two_runs_compared_show_who_is_placed_differently(  # type: ignore[no-un
     assert "请选择两个不同的方案。" in again.content.decode()
 
 
+def test_comparing_from_a_run_page_preselects_that_run(coordinator, scenario, done_run) -> None:  # type: ignore[no-untyped-def]
+    first = done_run()
+    done_run(seed=2)
+    response = coordinator.get(
+        reverse("programmes:run_compare", kwargs={"batch_pk": scenario.batch.pk}), {"a": first.pk}
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert f'<option value="{first.pk}" selected>第1号（总分最优）</option>' in body
+    assert "岗位不同的人员" not in body
+
+
 def test_a_run_of_another_batch_cannot_be_compared(coordinator, world, scenario, done_run) -> None:  # type: ignore[no-untyped-def]
     from tests.programmes.world import programme_world
 
@@ -283,3 +295,16 @@ def test_the_export_downloads_the_list_with_its_fingerprint(coordinator, done_ru
     assert sheet.cell(row=2, column=1).value == f"校验码（SHA-256）：{run.fingerprint}"
     rows = sheet_read(io.BytesIO(content), run_sheet_spec()).rows
     assert [row.values["name"] for row in rows] == ["王芳", "刘强", "陈静"]
+
+
+def test_avoidance_and_caps_are_explained_on_the_page(coordinator, scenario, done_run) -> None:  # type: ignore[no-untyped-def]
+    from tests.programmes.test_run_inputs import relative_at
+
+    chen = scenario.people["陈静"]
+    relative_at(chen, scenario.gaoqiao)
+    run = done_run()
+    body = coordinator.get(_run_url(run, candidate=chen.pk)).content.decode()
+    assert "第1志愿“高桥镇 镇长助理”：本人有亲属在高桥镇工作，须回避。" in body
+    # Her second choice is held, and 江州学院 already has two people at 白鹿镇: both reasons.
+    assert "<li>同一派出单位在该接收单位最多 2 人，已由同单位的王芳、刘强占满。</li>" in body
+    assert "未安排岗位：符合条件的 1 个岗位均已由得分更高者占满。" in body

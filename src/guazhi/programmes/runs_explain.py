@@ -220,14 +220,22 @@ def _no_feasible(detail: Mapping[str, Any], labels: Labels) -> str:
 
 
 def _outscored(detail: Mapping[str, Any], labels: Labels) -> str:
-    return _(
-        "符合条件的 %(feasible)s 个岗位中，%(full)s 个已由得分更高者占满，"
-        "%(capped)s 个受同单位或领导班子人数上限限制。"
-    ) % {
+    values = {
         "feasible": detail.get("feasible_posts", 0),
         "full": detail.get("full", 0),
         "capped": detail.get("capped", 0),
     }
+    if not values["capped"]:
+        return _("符合条件的 %(feasible)s 个岗位均已由得分更高者占满。") % values
+    if not values["full"]:
+        return _("符合条件的 %(feasible)s 个岗位均受同单位或领导班子人数上限限制。") % values
+    return (
+        _(
+            "符合条件的 %(feasible)s 个岗位中，%(full)s 个已由得分更高者占满，"
+            "%(capped)s 个受同单位或领导班子人数上限限制。"
+        )
+        % values
+    )
 
 
 def _not_placed(detail: Mapping[str, Any], labels: Labels) -> str:
@@ -431,7 +439,8 @@ def _pin_refused(detail: Mapping[str, Any], labels: Labels) -> str:
     return _("指定“%(name)s—%(post)s”未执行：%(reasons)s") % {
         "name": labels.person(detail.get("candidate")),
         "post": labels.post(detail.get("post")),
-        "reasons": "".join(reasons) or "—",
+        # Sentences, each with its own full stop: a space between reads in both languages.
+        "reasons": " ".join(reasons) or "—",
     }
 
 

@@ -441,7 +441,7 @@ class PairRow:
 def pair_options(*, batch: Batch) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
     """(applicants, posts) a pin or forbid may name, labelled for the select boxes."""
     applicants = [
-        (cadre_id, f"{name}（{unit}）")
+        (cadre_id, _("%(name)s（%(unit)s）") % {"name": name, "unit": unit})
         for cadre_id, name, unit in Application.objects.filter(
             batch=batch, state=ApplicationState.SUBMITTED
         )

@@ -132,7 +132,13 @@ def run_compare(request: HttpRequest, batch_pk: int) -> HttpResponse:
     actor = acting_user(request)
     batch = access_batch(actor=actor, pk=batch_pk, manage=True)
     done = [(run.pk, _run_label(run)) for run in selectors.done_runs(batch=batch)]
-    form = RunCompareForm(request.GET if "a" in request.GET else None, runs=done)
+    # A link from a run's page names only that run (?a=): it is preselected, not yet compared.
+    chosen = "a" in request.GET and "b" in request.GET
+    form = RunCompareForm(
+        request.GET if chosen else None,
+        runs=done,
+        initial={"a": request.GET.get("a", "")[:12]},
+    )
     comparison = None
     if form.is_bound and form.is_valid():
         comparison = selectors.run_comparison(
