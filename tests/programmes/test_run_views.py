@@ -308,3 +308,26 @@ def test_avoidance_and_caps_are_explained_on_the_page(coordinator, scenario, don
     # Her second choice is held, and 江州学院 already has two people at 白鹿镇: both reasons.
     assert "<li>同一派出单位在该接收单位最多 2 人，已由同单位的王芳、刘强占满。</li>" in body
     assert "未安排岗位：符合条件的 1 个岗位均已由得分更高者占满。" in body
+
+
+def test_composition_targets_are_shown_met_or_short_with_numbers(  # type: ignore[no-untyped-def]
+    coordinator, scenario, done_run
+) -> None:
+    from guazhi.programmes.models import Batch
+
+    # Two women apply (王芳, 陈静); the batch asks for three, and for one non-Party cadre.
+    Batch.objects.filter(pk=scenario.batch.pk).update(min_women=3, min_non_party=1)
+    scenario.people["赵磊"].political_status = "无党派人士"
+    scenario.people["赵磊"].save(update_fields=["political_status"])
+    scenario.batch.refresh_from_db()
+    run = done_run()
+    body = coordinator.get(_run_url(run)).content.decode()
+    assert "人员结构要求" in body
+    assert (
+        '<td data-label="类别">女干部</td>\n      <td data-label="要求至少" class="num">3</td>\n'
+        '      <td data-label="实际" class="num">2</td>\n'
+        '      <td data-label="结果"><span class="badge bad">差 1 人</span></td>'
+    ) in body
+    # 赵磊 cannot take any post he chose (he lacks 财务): the shortfall is reported, not forced.
+    assert "党外干部要求至少 1 人，实际安排 0 人，符合条件的人选不足。" in body
+    assert "女干部要求至少 3 人，实际安排 2 人，符合条件的人选不足。" in body
