@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from guazhi.core.errors import NotFound
 from guazhi.orgs.models import Organisation, Role
 from guazhi.orgs.scopes import scopes_of
+from guazhi.programmes.events import EVENT_LABELS
 from guazhi.programmes.models import (
     BATCH_TRANSITIONS,
     Assignment,
@@ -45,14 +46,7 @@ EVENT_CREATED = "batch_created"
 EVENT_UPDATED = "batch_updated"
 EVENT_STATE = "state_changed"
 EVENT_POSTS_IMPORTED = "posts_imported"
-# What the timeline calls each kind of event. Other areas add theirs; an unknown kind reads as
-# its note alone, never as a code.
-EVENT_LABELS: dict[str, Promise] = {
-    EVENT_CREATED: gettext_lazy("创建批次"),
-    EVENT_UPDATED: gettext_lazy("修改批次信息"),
-    EVENT_STATE: gettext_lazy("状态变更"),
-    EVENT_POSTS_IMPORTED: gettext_lazy("导入岗位"),
-}
+# What the timeline calls each kind of event: one table for every area (programmes/events.py).
 # The words on the button of each move; a move not named here reads "转为“<state>”".
 MOVE_LABELS: dict[tuple[str, str], Promise] = {
     (BatchState.PLANNING, BatchState.RECRUITING): gettext_lazy("开始报名"),

@@ -12,7 +12,6 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from guazhi.core.calendar import (
     add_working_days,
@@ -22,6 +21,7 @@ from guazhi.core.calendar import (
 )
 from guazhi.core.errors import NotFound
 from guazhi.core.jinja import format_date
+from guazhi.programmes.events import EVENT_LABELS as ALL_EVENT_LABELS
 from guazhi.programmes.models import (
     Assignment,
     AssignmentState,
@@ -57,12 +57,15 @@ EVENT_OBJECTION_RECORDED = "objection_recorded"
 EVENT_OBJECTION_RESOLVED = "objection_resolved"
 EVENT_PUBLICITY_APPROVED = "publicity_approved"
 EVENT_LABELS: dict[str, Promise] = {
-    EVENT_STEP: gettext_lazy("考察与决定"),
-    EVENT_CANCELLED: gettext_lazy("取消人选"),
-    EVENT_PUBLICITY_STARTED: gettext_lazy("开始公示"),
-    EVENT_OBJECTION_RECORDED: gettext_lazy("登记异议"),
-    EVENT_OBJECTION_RESOLVED: gettext_lazy("处理异议"),
-    EVENT_PUBLICITY_APPROVED: gettext_lazy("公示审批"),
+    kind: ALL_EVENT_LABELS[kind]
+    for kind in (
+        EVENT_STEP,
+        EVENT_CANCELLED,
+        EVENT_PUBLICITY_STARTED,
+        EVENT_OBJECTION_RECORDED,
+        EVENT_OBJECTION_RESOLVED,
+        EVENT_PUBLICITY_APPROVED,
+    )
 }
 
 
