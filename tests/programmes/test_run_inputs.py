@@ -132,7 +132,7 @@ def test_a_candidate_is_frozen_with_profile_choices_regions_and_avoidance(world)
         "dispatch_unit": scenario.college.pk,
         "tags": ["招商引资"],
         "text": "招商引资\n招商处副处长\n经济师\n长期从事招商引资工作",
-        "home_region": "360100",
+        "home_region": "",  # the college's code names a city: no county to avoid
         "origin_region": "360403",
         "relative_units": [scenario.gaoqiao.pk],
         "level": 2,  # 正科级 on the ladder 科员级 = 0 … 正厅级 = 6
@@ -211,7 +211,21 @@ def test_the_dispatch_unit_is_the_nearest_dispatching_ancestor(world) -> None:  
     candidate = _engine_candidate(_freeze(scenario.batch), lecturer)
     assert candidate["dispatch_unit"] == scenario.college.pk
     assert candidate["home_unit"] == faculty.pk
-    assert candidate["home_region"] == "360100"  # the college's, the faculty has none
+    # The faculty has no code of its own and the college's names a city: no county to avoid.
+    assert candidate["home_region"] == ""
+
+
+def test_a_home_unit_in_a_county_avoids_that_county_by_its_nearest_code(world) -> None:  # type: ignore[no-untyped-def]
+    scenario = matching_scenario(world)
+    # 浔阳区委党校 has no code; its district 浔阳区 has 360403, so hosts in 浔阳区 are avoided.
+    scenario.batch.dispatching_orgs.add(world.school_a)
+    teacher = CadreFactory(name="钱进", home_unit=world.school_a, native_region_code="360400")
+    apply(scenario.batch, teacher, [scenario.post_2])
+    inputs = _freeze(scenario.batch)
+    candidate = _engine_candidate(inputs, teacher)
+    assert candidate["home_region"] == "360403"
+    assert candidate["origin_region"] == ""  # 籍贯 given as a whole city: no county
+    assert _engine_post(inputs, scenario.post_2)["host_region"] == "360403"
 
 
 def test_cadres_serving_in_a_hosts_leadership_team_from_other_batches_are_counted(world) -> None:  # type: ignore[no-untyped-def]

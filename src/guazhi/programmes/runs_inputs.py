@@ -6,11 +6,15 @@ the names the pages print under "labels" (people, units, posts as they were name
 started), so a run's page and export keep saying what was computed even after a unit is renamed
 or a post edited.
 
-Who is a candidate: every submitted application of the batch. A recommended cadre enters only
-through an application confirming the recommendation (the voluntary principle), so recommended
-here means "has a recommendation they have not declined". The call area's selectors
-(`matching_candidates`, `host_rankings`) were not in this branch when this was written: the two
-queries below read Application/ApplicationChoice/Recommendation/HostPreference directly.
+Who is a candidate: every submitted application of the batch (the call area's
+`matching_candidates`). A recommended cadre enters only through an application confirming the
+recommendation (the voluntary principle), so recommended here means "has a recommendation they
+have not declined".
+
+Regional avoidance (回避) works at county level, as 地域回避 does: a person is not posted in the
+county (县、市辖区) of their home unit, nor of their place of origin (籍贯). A home unit with a
+city or province code (a city agency, 360400) stands for no county, so it avoids nothing by
+region: otherwise a city could never second its own agencies' cadres to its own counties.
 """
 
 import datetime as dt
@@ -18,23 +22,20 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count
 from django.utils import timezone
 
 from guazhi.matching import Candidate, Params, Post, Rules, Weights, inputs_to_dict
 from guazhi.orgs import vocab
-from guazhi.orgs.models import CadreProfile, CadreRelative, Organisation
+from guazhi.orgs.models import CadreProfile, Organisation
 from guazhi.programmes.models import (
-    Application,
-    ApplicationChoice,
-    ApplicationState,
     Assignment,
     AssignmentState,
     Batch,
-    HostPreference,
     Recommendation,
 )
 from guazhi.programmes.models import Post as PostModel
+from guazhi.programmes.selectors.call import host_rankings, matching_candidates
 from guazhi.programmes.selectors.scope import unit_ids_on_path
 
 Pair = tuple[int, int]  # (cadre profile id, post id)
@@ -58,6 +59,12 @@ def _region(code: str) -> str:
     """A usable region code or "": the engine reads only 6-digit codes."""
     code = (code or "").strip()
     return code if len(code) == 6 and code.isascii() and code.isdigit() else ""
+
+
+def _county(code: str) -> str:
+    """The code if it names a county (县级: not ending in 00), else "" (see the docstring)."""
+    code = _region(code)
+    return code if code and not code.endswith("00") else ""
 
 
 class _Regions:
@@ -98,32 +105,6 @@ def _profile_text(cadre: CadreProfile, statement: str) -> str:
 
 def _post_text(post: PostModel) -> str:
     return "\n".join(part for part in (post.title, post.portfolio, post.duties) if part)
-
-
-def _applications(batch: Batch) -> list[Application]:
-    """Submitted applications with what freezing needs, in one query per relation."""
-    return list(
-        Application.objects.filter(batch=batch, state=ApplicationState.SUBMITTED)
-        .select_related("cadre__home_unit")
-        .prefetch_related(
-            Prefetch(
-                "choices",
-                queryset=ApplicationChoice.objects.filter(post__batch=batch).order_by("rank"),
-            ),
-            Prefetch("cadre__relatives", queryset=CadreRelative.objects.exclude(unit=None)),
-        )
-        .order_by("cadre_id")
-    )
-
-
-def _host_rankings(batch: Batch, candidate_ids: set[int]) -> dict[int, tuple[int, ...]]:
-    """post id -> the candidates its host ranked, best first (others are not in this run)."""
-    rankings: dict[int, list[int]] = {}
-    rows = HostPreference.objects.filter(post__batch=batch).order_by("post_id", "rank")
-    for post_id, cadre_id in rows.values_list("post_id", "cadre_id"):
-        if cadre_id in candidate_ids:
-            rankings.setdefault(post_id, []).append(cadre_id)
-    return {post_id: tuple(ids) for post_id, ids in rankings.items()}
 
 
 def _serving_in_leadership(batch: Batch, host_ids: set[int]) -> dict[int, int]:
@@ -175,7 +156,8 @@ def runs_freeze(
     now: dt.datetime | None = None,
 ) -> dict[str, Any]:
     """The batch as the engine will see it, frozen as JSON (see the module docstring)."""
-    applications = _applications(batch)
+    # Sorted by person, so the engine sees the same order however the rows were entered.
+    applications = sorted(matching_candidates(batch), key=lambda a: a.cadre_id)
     posts = list(PostModel.objects.filter(batch=batch).select_related("host_unit").order_by("id"))
     dispatching = {unit.pk: unit for unit in batch.dispatching_orgs.all()}
     homes = {a.cadre.home_unit_id: a.cadre.home_unit for a in applications}
@@ -187,7 +169,7 @@ def runs_freeze(
         )
     )
     candidate_ids = {a.cadre_id for a in applications}
-    rankings = _host_rankings(batch, candidate_ids)
+    rankings = {post: tuple(ids) for post, ids in host_rankings(batch).items()}
 
     candidates: list[Candidate] = []
     people: dict[str, dict[str, Any]] = {}
@@ -202,15 +184,18 @@ def runs_freeze(
                 tags=frozenset(str(tag) for tag in cadre.expertise),
                 text=_profile_text(cadre, application.statement),
                 home_unit=cadre.home_unit_id,
-                home_region=regions.of(cadre.home_unit_id),
-                origin_region=_region(cadre.native_region_code),
+                home_region=_county(regions.of(cadre.home_unit_id)),
+                origin_region=_county(cadre.native_region_code),
                 relative_units=relatives,
                 dispatch_unit=dispatch,
                 level=vocab.RANK_ORDER.get(cadre.rank, 0),
                 woman=cadre.is_woman,
                 minority=cadre.is_ethnic_minority,
                 non_party=cadre.is_non_party,
-                choices=tuple(choice.post_id for choice in application.choices.all()),
+                choices=tuple(
+                    choice.post_id
+                    for choice in sorted(application.choices.all(), key=lambda c: c.rank)
+                ),
                 recommended=cadre.pk in recommended,
             )
         )
