@@ -2,6 +2,7 @@
 
 import datetime as dt
 import json
+from importlib import import_module
 from typing import Any
 
 from django import forms
@@ -95,6 +96,23 @@ DETAIL_KEYS: dict[str, Promise] = {
     "profile": _("干部"),
     "relatives_changed": _("亲属变更"),
 }
+
+
+def _read_app_labels() -> None:
+    """Merge every app's `audit_labels` module (ACTIONS, OBJECT_TYPES, DETAIL_KEYS): apps name
+    their own records, and core stays unaware of them. Views load after the app registry."""
+    from django.apps import apps
+    from django.utils.module_loading import module_has_submodule
+
+    for config in apps.get_app_configs():
+        if module_has_submodule(config.module, "audit_labels"):
+            module = import_module(f"{config.name}.audit_labels")
+            ACTION_LABELS.update(getattr(module, "ACTIONS", {}))
+            OBJECT_TYPES.update(getattr(module, "OBJECT_TYPES", {}))
+            DETAIL_KEYS.update(getattr(module, "DETAIL_KEYS", {}))
+
+
+_read_app_labels()
 
 
 def action_label(action: str) -> str:
