@@ -7,6 +7,7 @@ from guazhi.core.models import WorkdayOverride
 from guazhi.orgs import selectors as orgs_selectors
 from guazhi.orgs.models import Role
 from guazhi.orgs.scopes import scopes_of
+from guazhi.programmes.selectors.overview import batches_in_hand, programme_overview
 
 
 @dataclass
@@ -16,6 +17,8 @@ class Home:
     figures: list[tuple[str, int]] = field(default_factory=list)
     profile: Any = None
     calendar_warnings: list[str] = field(default_factory=list)
+    batches: list[Any] = field(default_factory=list)
+    my_assignment: Any = None
 
 
 def home_for(*, actor) -> Home:  # type: ignore[no-untyped-def]
@@ -30,8 +33,13 @@ def home_for(*, actor) -> Home:  # type: ignore[no-untyped-def]
         home.figures.append((_("管辖单位"), orgs_selectors.unit_list(actor=actor).count()))
     if scopes.has(Role.COORDINATOR, Role.DISPATCH_ADMIN):
         home.figures.append((_("在册干部"), orgs_selectors.cadre_list(actor=actor).count()))
+    if scopes.has(Role.COORDINATOR, Role.DISPATCH_ADMIN, Role.HOST_LEADER, Role.GROUP_LEADER):
+        overview = programme_overview(actor=actor)
+        home.figures.append((_("在岗挂职干部"), overview.people_on_duty))
+        home.batches = batches_in_hand(actor=actor)
     if Role.CADRE in scopes.roles:
         home.profile = orgs_selectors.cadre_profile_of(actor=actor)
+        home.my_assignment = programme_overview(actor=actor).my_assignment
     if scopes.is_admin:
         from guazhi.core.calendar import uncovered_years_warning
 
