@@ -158,3 +158,21 @@ def test_user_choices_find_active_accounts_by_name_or_username(world):  # type: 
         u.username
         for u in selectors.user_choices_for(actor=world.users["coordinator"], query="dispat")
     ] == ["dispatch"]
+
+
+def test_a_grant_for_one_batch_does_not_stand_in_for_a_grant_over_all_batches(world):  # type: ignore[no-untyped-def]
+    from tests.programmes.world import programme_world
+
+    batch = programme_world(world).batch_a
+    person = UserFactory(username="zhou", full_name="周七")
+    RoleAssignment.objects.create(
+        user=person, role="group_leader", organisation=world.district_a, batch=batch
+    )
+    granted = services.role_grant(
+        actor=world.users["coordinator"],
+        user=person,
+        role="group_leader",
+        organisation=world.district_a,
+    )
+    assert granted.batch is None
+    assert RoleAssignment.objects.filter(user=person).count() == 2

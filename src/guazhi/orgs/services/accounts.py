@@ -74,7 +74,10 @@ def role_grant(*, actor: User, user: User, role: str, organisation: Organisation
         message = _("该账号已停用，不能授权。")
         raise ValidationFailed(message, detail={"user": message})
     _check_can_grant(actor, role, organisation)
-    if RoleAssignment.objects.filter(user=user, role=role, organisation=organisation).exists():
+    # Grants limited to one batch (a group leader's) are the programmes' business, not this one.
+    if RoleAssignment.objects.filter(
+        user=user, role=role, organisation=organisation, batch=None
+    ).exists():
         raise ValidationFailed(_("该账号已在此范围内拥有该角色。"))
     assignment = RoleAssignment.objects.create(
         user=user, role=role, organisation=organisation, granted_by=actor
