@@ -24,6 +24,10 @@ RULES = {
     "programmes:training_detail": Rule(STAFF, scoped="session_pk"),
     "programmes:training_attendance": Rule(MANAGERS, method="POST", scoped="session_pk"),
     "programmes:training_material_upload": Rule(MANAGERS, method="POST", scoped="session_pk"),
+    "programmes:training_edit": Rule(MANAGERS, scoped="session_pk"),
+    # The world's batches are recruiting: an allowed delete is refused with the reason (302).
+    "programmes:training_delete": Rule(MANAGERS, method="POST", scoped="session_pk"),
+    "programmes:training_material_delete": Rule(MANAGERS, method="POST", scoped="attachment_pk"),
     # Whoever sees the record a file is attached to may download it: for training materials,
     # everyone who sees the batch, its cadres included.
     "core:attachment_download": Rule(EVERY_ROLE, scoped="attachment_pk"),

@@ -1,4 +1,6 @@
-"""Who may open the pages of vetting, decision, publicity and approval: the batch's managers.
+"""Who may open the pages of vetting, decision, publicity and approval: the batch's managers;
+the public notice (公示) is read by everyone who sees the batch, cadres of its dispatching
+units included (the world's cadre belongs to batch_a's dispatching party school).
 
 Objections are the area's own kwarg: one under batch_a's publicity (district A, inside every
 manager's scope) and one under batch_b's (district B, outside).
@@ -7,7 +9,7 @@ manager's scope) and one under batch_b's (district B, outside).
 import datetime as dt
 
 from tests.programmes.world import programme_world
-from tests.test_authorization_matrix import MANAGERS, Rule
+from tests.test_authorization_matrix import EVERY_ROLE, MANAGERS, Rule
 
 RULES = {
     "programmes:selection": Rule(MANAGERS, scoped="batch_pk"),
@@ -20,6 +22,9 @@ RULES = {
     "programmes:objection_resolve": Rule(MANAGERS, scoped="objection_pk"),
     "programmes:publicity_approve": Rule(MANAGERS, method="POST", scoped="batch_pk"),
     "programmes:publicity_export": Rule(MANAGERS, scoped="batch_pk"),
+    # Posted empty: the page again with the reason missing, nothing withdrawn.
+    "programmes:publicity_withdraw": Rule(MANAGERS, method="POST", scoped="batch_pk"),
+    "programmes:publicity_notice": Rule(EVERY_ROLE, scoped="batch_pk"),
 }
 
 

@@ -159,11 +159,17 @@ def test_every_demo_account_logs_in_with_the_documented_password_and_holds_its_r
         request = RequestFactory().post("/login/")
         user = authenticate(request, username=account.username, password=demo.DEMO_PASSWORD)
         assert user is not None, account.username
+        if account.profile_index is not None:
+            assert CadreProfile.objects.get(user=user) == demo_city.cadres[account.profile_index]
+        if account.role == Role.GROUP_LEADER:
+            # Leading a group of the demo batch on duty grants the role, over the batch's
+            # coordinating unit for that batch: tests/programmes/test_demo.py checks it.
+            assert not RoleAssignment.objects.filter(user=user, role=account.role).exists()
+            assert RoleAssignment.objects.filter(user=user, role=Role.CADRE).exists()
+            continue
         assert RoleAssignment.objects.filter(
             user=user, role=account.role, organisation__name=account.scope
         ).exists(), account.username
-        if account.profile_index is not None:
-            assert CadreProfile.objects.get(user=user) == demo_city.cadres[account.profile_index]
 
 
 def test_the_demo_login_form_takes_the_coordinator_to_the_roster(demo_city, client) -> None:  # type: ignore[no-untyped-def]

@@ -9,7 +9,7 @@ the services' own helpers, so the rows are indistinguishable from service-made o
 import datetime as dt
 import math
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -415,7 +415,9 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
     DemoAccount(Role.DISPATCH_ADMIN, "dispatch.xueyuan", "钱海峰", "江州学院"),
     DemoAccount(Role.DISPATCH_ADMIN, "dispatch.fagaiwei", "郑国栋", "江州市发展和改革委员会"),
     DemoAccount(Role.HOST_LEADER, "host.bailu", "赵建华", "白鹿镇"),
-    DemoAccount(Role.GROUP_LEADER, "groupleader", "", "柴桑县", profile_index=30),
+    # The group leader's role comes from leading a group of the demo batch on duty
+    # (guazhi.programmes.demo): a grant over the batch's coordinating unit, for that batch.
+    DemoAccount(Role.GROUP_LEADER, "groupleader", "", "中共江州市委组织部", profile_index=30),
     DemoAccount(Role.CADRE, "cadre", "", "中共江州市委党校", profile_index=0),
 )
 RELATIONS = ("配偶", "父亲", "母亲", "兄弟", "姐妹", "子女")
@@ -572,7 +574,8 @@ def demo_load(seed: int = DEMO_SEED) -> DemoResult:
             )
         )
 
-    # Accounts of cadres: a group leader over the county their group serves, and a plain cadre.
+    # Accounts of cadres: the future group leader and a plain cadre. Both hold the cadre role
+    # only; leading a group (programme demo data) grants the group-leader role, for its batch.
     for account in DEMO_ACCOUNTS:
         if account.profile_index is None:
             continue
@@ -587,13 +590,6 @@ def demo_load(seed: int = DEMO_SEED) -> DemoResult:
         services.role_grant(
             actor=coordinator, user=user, role=Role.CADRE, organisation=profile.home_unit
         )
-        if account.role != Role.CADRE:
-            services.role_grant(
-                actor=coordinator,
-                user=user,
-                role=account.role,
-                organisation=result.units[account.scope],
-            )
         result.accounts.append((account, user))
     order = {account.username: index for index, account in enumerate(DEMO_ACCOUNTS)}
     result.accounts.sort(key=lambda pair: order[pair[0].username])
@@ -606,14 +602,20 @@ def _demo_account(account: DemoAccount) -> User:
     )
 
 
-def demo_accounts_table(result: DemoResult) -> list[tuple[str, str, str, str]]:
-    """(role, username, password, who and where) rows, as the README and `make demo` show them."""
+def demo_accounts_table(
+    result: DemoResult, notes: Mapping[str, str] | None = None
+) -> list[tuple[str, str, str, str]]:
+    """(role, username, password, who and where) rows, as the README and `make demo` show them.
+
+    `notes` replaces the unit after the name, by username, where other demo data says more
+    (the group a group leader leads: guazhi.programmes.demo's account_notes)."""
+    notes = notes or {}
     return [
         (
             str(Role(account.role).label),
             account.username,
             DEMO_PASSWORD,
-            f"{user.full_name} · {account.scope}",
+            f"{user.full_name} · {notes.get(account.username, account.scope)}",
         )
         for account, user in result.accounts
     ]

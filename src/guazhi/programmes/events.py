@@ -29,6 +29,7 @@ EVENT_LABELS: dict[str, Promise] = {
     "objection_recorded": _("登记异议"),
     "objection_resolved": _("处理异议"),
     "publicity_approved": _("公示审批"),
+    "publicity_withdrawn": _("撤回公示"),
     # serving
     "assignment_report_duty": _("报到"),
     "assignment_outcome": _("挂职结果"),
@@ -36,4 +37,7 @@ EVENT_LABELS: dict[str, Promise] = {
     "group_update": _("调整小组"),
     "training_create": _("安排岗前培训"),
     "training_material": _("上传培训材料"),
+    "training_update": _("修改岗前培训"),
+    "training_delete": _("删除岗前培训"),
+    "training_material_delete": _("删除培训材料"),
 }

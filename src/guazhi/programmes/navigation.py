@@ -25,6 +25,7 @@ class BatchTab:
 BATCH_TABS = (
     BatchTab("overview", _("概况"), "programmes:batch_detail", STAFF | {Role.CADRE}),
     BatchTab("posts", _("岗位"), "programmes:post_list", STAFF | {Role.CADRE}),
+    BatchTab("publicity_notice", _("公示"), "programmes:publicity_notice", STAFF | {Role.CADRE}),
     BatchTab(
         "applications",
         _("报名与推荐"),

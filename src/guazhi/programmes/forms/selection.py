@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from guazhi.core.forms import GuazhiForm
 from guazhi.programmes.models import Assignment
-from guazhi.programmes.services.selection import NOTE_MAX, TEXT_MAX, ObjectionChannel
+from guazhi.programmes.models.assignments import ObjectionChannel
+from guazhi.programmes.services.selection import NOTE_MAX, TEXT_MAX
 
 
 class DateInput(forms.DateInput):
@@ -125,4 +126,14 @@ class PublicityApproveForm(GuazhiForm):
         required=False,
         max_length=NOTE_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class PublicityWithdrawForm(GuazhiForm):
+    reason = forms.CharField(
+        label=_("撤回原因"),
+        max_length=NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("请填写撤回公示的原因。")},
+        help_text=_("如：公示名单有误需重新公示，或异议经核查属实需重新匹配。"),
     )

@@ -135,9 +135,15 @@ class SelectionStep(TimeStampedModel):
 
 
 class Publicity(TimeStampedModel):
-    """The public notice (公示) of the proposed list, for a number of working days."""
+    """The public notice (公示) of the proposed list, for a number of working days.
 
-    batch = models.OneToOneField(Batch, on_delete=models.CASCADE, related_name="publicity")
+    A batch may publicise more than once: when objections send the list back to matching, the
+    running publicity is withdrawn (with the reason) and a new one starts later. The batch's
+    current publicity is the latest one not withdrawn; withdrawn ones stay on record with
+    their objections.
+    """
+
+    batch = models.ForeignKey(Batch, on_delete=models.CASCADE, related_name="publicities")
     starts_on = models.DateField(_("公示开始日期"))
     working_days = models.PositiveSmallIntegerField(_("公示期（工作日）"))
     ends_on = models.DateField(_("公示结束日期"))
@@ -152,14 +158,49 @@ class Publicity(TimeStampedModel):
         related_name="+",
     )
     approval_note = models.TextField(_("审批意见"), blank=True)
+    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("撤回人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    withdrawn_reason = models.TextField(_("撤回原因"), blank=True)
     history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("公示")
         verbose_name_plural = _("公示")
+        ordering = ["batch", "-id"]
+        constraints = [
+            # Two publicities running at once would leave "the" list and its objections
+            # ambiguous; services withdraw the old one before a new one may start.
+            models.UniqueConstraint(
+                fields=["batch"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="publicity_one_current_per_batch",
+            ),
+            # Approval closes the record: an approved publicity is never withdrawn.
+            models.CheckConstraint(
+                condition=Q(approved_at__isnull=True) | Q(withdrawn_at__isnull=True),
+                name="publicity_not_approved_and_withdrawn",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.batch} {self.starts_on}–{self.ends_on}"
+
+
+class ObjectionChannel(models.TextChoices):
+    """How an objection reached the organisation department (stored in Chinese)."""
+
+    LETTER = "来信", _("来信")
+    PHONE = "来电", _("来电")
+    VISIT = "来访", _("来访")
+    ONLINE = "网络", _("网络（电子邮件、举报网站）")
+    OTHER = "其他", _("其他")
 
 
 class Objection(TimeStampedModel):
@@ -175,7 +216,7 @@ class Objection(TimeStampedModel):
         related_name="objections",
     )
     received_on = models.DateField(_("收到日期"))
-    channel = models.CharField(_("反映方式"), max_length=20, blank=True)
+    channel = models.CharField(_("反映方式"), max_length=20, choices=ObjectionChannel, blank=True)
     raised_by = models.CharField(_("反映人"), max_length=50, blank=True)
     content = models.TextField(_("反映内容"))
     recorded_by = models.ForeignKey(

@@ -8,12 +8,14 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext
 
 from guazhi.core.attachments import register_attachment_access
 from guazhi.core.errors import NotFound
 from guazhi.core.jinja import format_date
+from guazhi.core.models import Attachment
 from guazhi.orgs.models import Organisation, Role
 from guazhi.orgs.scopes import scopes_of
 from guazhi.orgs.selectors.history import HistoryChange, HistoryEntry
@@ -249,10 +251,6 @@ def leaders_without_account(*, groups: list[Group]) -> list[Assignment]:
 def training_session_list(*, batch: Batch) -> list[TrainingSession]:
     """The batch's sessions in time order with attendance counts and the number of materials
     (the caller has access-checked the batch)."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from guazhi.core.models import Attachment
-
     sessions: list[TrainingSession] = list(
         TrainingSession.objects.filter(batch=batch)
         .annotate(
@@ -285,6 +283,23 @@ def access_training_session(  # type: ignore[no-untyped-def]
         raise NotFound()
     session.batch = access_batch(actor=actor, pk=session.batch_id, manage=manage)
     return session
+
+
+def access_training_material(*, actor, pk: int) -> tuple[Attachment, TrainingSession]:  # type: ignore[no-untyped-def]
+    """A training material and its session, when the actor manages the session's batch; else
+    NotFound, the same for a missing file, another record's file, or a batch not theirs."""
+    attachment = Attachment.objects.filter(
+        pk=pk, content_type=ContentType.objects.get_for_model(TrainingSession)
+    ).first()
+    if attachment is None:
+        raise NotFound()
+    session = access_training_session(actor=actor, pk=attachment.object_id, manage=True)
+    return attachment, session
+
+
+def training_has_attendance(*, session: TrainingSession) -> bool:
+    """Whether any attendance is recorded: a session with some may not be deleted."""
+    return TrainingAttendance.objects.filter(session=session).exists()
 
 
 @dataclass(frozen=True)

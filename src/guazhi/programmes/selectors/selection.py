@@ -56,6 +56,7 @@ EVENT_PUBLICITY_STARTED = "publicity_started"
 EVENT_OBJECTION_RECORDED = "objection_recorded"
 EVENT_OBJECTION_RESOLVED = "objection_resolved"
 EVENT_PUBLICITY_APPROVED = "publicity_approved"
+EVENT_PUBLICITY_WITHDRAWN = "publicity_withdrawn"
 EVENT_LABELS: dict[str, Promise] = {
     kind: ALL_EVENT_LABELS[kind]
     for kind in (
@@ -65,6 +66,7 @@ EVENT_LABELS: dict[str, Promise] = {
         EVENT_OBJECTION_RECORDED,
         EVENT_OBJECTION_RESOLVED,
         EVENT_PUBLICITY_APPROVED,
+        EVENT_PUBLICITY_WITHDRAWN,
     )
 }
 
@@ -177,6 +179,17 @@ def publicity_approve_refusal(
     return None
 
 
+def publicity_withdraw_refusal(*, publicity: Publicity | None) -> str | None:
+    """Why the current publicity cannot be withdrawn, or None. Approval closes the record."""
+    if publicity is None:
+        return _("本批次没有进行中的公示。")
+    if publicity.approved_at is not None:
+        return _("公示结果已于%(date)s审批，不能撤回。") % {
+            "date": format_date(publicity.approved_at)
+        }
+    return None
+
+
 # The pages ---------------------------------------------------------------------------------
 
 
@@ -192,8 +205,32 @@ def selection_assignments(*, actor, batch: Batch, states) -> QuerySet[Assignment
 
 
 def batch_publicity(*, batch: Batch) -> Publicity | None:
-    """The batch's publicity, or None (call after access_batch: the batch is already scoped)."""
-    return Publicity.objects.filter(batch=batch).select_related("approved_by").first()
+    """The batch's current publicity (the latest not withdrawn), or None. Call after
+    access_batch: the batch is already scoped."""
+    return (
+        Publicity.objects.filter(batch=batch, withdrawn_at__isnull=True)
+        .select_related("approved_by")
+        .order_by("-id")
+        .first()
+    )
+
+
+def past_publicities(*, batch: Batch) -> list[Publicity]:
+    """The batch's withdrawn publicities, newest first, each with `objection_list` filled
+    (call after access_batch with manage=True: objections name who raised them)."""
+    past = list(
+        Publicity.objects.filter(batch=batch, withdrawn_at__isnull=False)
+        .select_related("withdrawn_by")
+        .order_by("-id")
+    )
+    by_publicity: dict[int, list[Objection]] = {publicity.pk: [] for publicity in past}
+    for objection in Objection.objects.filter(publicity__in=past).select_related(
+        "assignment__cadre", "resolved_by"
+    ):
+        by_publicity[objection.publicity_id].append(objection)
+    for publicity in past:
+        publicity.objection_list = by_publicity[publicity.pk]  # type: ignore[attr-defined]
+    return past
 
 
 def selection_steps(*, batch: Batch) -> dict[str, SelectionStep]:
@@ -225,6 +262,8 @@ class SelectionOverview:
     step_refusals: dict[str, str | None]
     start_refusal: str | None
     approve_refusal: str | None
+    withdraw_refusal: str | None
+    past: list[Publicity]  # withdrawn publicities, newest first, with their objections
     working_days: int  # what a publicity started now would last
     # Before the start: this year's and next year's schedules missing from the work calendar.
     calendar_warnings: list[str]
@@ -286,6 +325,8 @@ def selection_overview(*, actor, batch: Batch, today: dt.date | None = None) -> 
             proposed_count=len(proposed),
             today=today,
         ),
+        withdraw_refusal=publicity_withdraw_refusal(publicity=publicity),
+        past=past_publicities(batch=batch),
         working_days=batch.publicity_working_days,
         calendar_warnings=uncovered_years_warning(today) if publicity is None else [],
         events=events,
@@ -317,3 +358,50 @@ def access_objection(*, actor, pk: int) -> Objection:  # type: ignore[no-untyped
 def objection_assignment_choices(*, actor, batch: Batch) -> QuerySet[Assignment]:  # type: ignore[no-untyped-def]
     """Whom an objection may be about: the people still on the publicised list."""
     return selection_assignments(actor=actor, batch=batch, states=CANCELLABLE_STATES)
+
+
+# The public notice -------------------------------------------------------------------------
+
+
+def objection_instructions(*, publicity: Publicity, batch: Batch) -> list[str]:
+    """How to object, as the notice's paragraphs: the coordinators' own text, else the usual
+    wording naming the coordinating organisation (the Word document says the same)."""
+    how = publicity.text or _(
+        "公示期间，如对公示对象有异议，可通过来信、来电、来访等方式向%(org)s反映。"
+        "反映问题应实事求是，提倡署真实姓名，我们将对反映人的信息严格保密。"
+    ) % {"org": batch.coordinating_org.name}
+    return [line.strip() for line in how.splitlines() if line.strip()]
+
+
+@dataclass
+class PublicityNotice:
+    """The current publicity as the public reads it: no objections, no one who raised them."""
+
+    publicity: Publicity
+    period: PublicityPeriod
+    posted: bool  # False before the start date: the list is not public yet
+    people: list[Assignment]
+    instructions: list[str]
+
+
+def publicity_notice(*, batch: Batch, today: dt.date | None = None) -> PublicityNotice | None:
+    """The batch's current publicity for everyone who sees the batch (call after access_batch),
+    or None before any. The list is the whole publicised list, not cut to the people the
+    reader's roles reach: a public notice says the same to everyone it is posted to."""
+    publicity = batch_publicity(batch=batch)
+    if publicity is None:
+        return None
+    today = today or timezone.localdate()
+    posted = today >= publicity.starts_on
+    people = (
+        list(_with_people(Assignment.objects.filter(batch=batch, state__in=PUBLICISED_STATES)))
+        if posted
+        else []
+    )
+    return PublicityNotice(
+        publicity=publicity,
+        period=publicity_period(starts_on=publicity.starts_on, working_days=publicity.working_days),
+        posted=posted,
+        people=people,
+        instructions=objection_instructions(publicity=publicity, batch=batch),
+    )

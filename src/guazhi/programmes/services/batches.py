@@ -28,6 +28,7 @@ from guazhi.programmes.selectors.batches import (
 )
 from guazhi.programmes.selectors.scope import BATCH_MANAGER_ROLES, unit_ids_on_path
 from guazhi.programmes.services.events import batch_event_record
+from guazhi.programmes.services.selection import publicity_withdraw_for_move
 
 # The fields a coordinator edits (dispatching_orgs, a many-to-many, travels on its own).
 BATCH_FIELDS = [
@@ -323,6 +324,10 @@ def batch_transition(*, actor: User, batch: Batch, to_state: str, reason: str) -
         )
     batch.state = to_state
     batch.save(update_fields=["state", "updated_at"])
+    if (from_state, to_state) == (BatchState.PUBLICITY, BatchState.MATCHING):
+        # The list goes back to matching: the running publicity stops with the move's reason,
+        # so a new one can start when the batch returns to publicity.
+        publicity_withdraw_for_move(actor=actor, batch=batch, reason=reason)
     batch_event_record(
         actor=actor,
         batch=batch,

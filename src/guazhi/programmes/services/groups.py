@@ -13,9 +13,10 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from guazhi.core.attachments import attachment_store
+from guazhi.core.attachments import attachment_delete, attachment_store, attachments_of
 from guazhi.core.audit import audit_record, changed_fields
 from guazhi.core.errors import Forbidden, InvalidTransition, ValidationFailed
 from guazhi.core.models import Attachment
@@ -435,6 +436,98 @@ def training_session_create(
     return session
 
 
+SESSION_FIELDS = ["topic", "starts_at", "ends_at", "place", "description"]
+
+
+def _local(value: Any) -> Any:
+    """Times read back from the database are in UTC; audits show them in local time."""
+    return timezone.localtime(value) if isinstance(value, dt.datetime) else value
+
+
+def _locked_session(session: TrainingSession) -> TrainingSession:
+    return (
+        TrainingSession.objects.select_for_update()
+        .select_related("batch__coordinating_org")
+        .get(pk=session.pk)
+    )
+
+
+@transaction.atomic
+def training_session_update(
+    *,
+    actor: Any,
+    session: TrainingSession,
+    topic: str,
+    starts_at: dt.datetime | None,
+    ends_at: dt.datetime | None = None,
+    place: str = "",
+    description: str = "",
+) -> TrainingSession:
+    """Correct a session's topic, time, place or description (training or active stage);
+    attendance already recorded stays with it."""
+    session = _locked_session(session)
+    _check_manager(actor, session.batch, _("只有组织部门可以修改岗前培训。"))
+    _check_batch_state(session.batch, _("修改岗前培训"))
+    topic, place, description = topic.strip(), place.strip(), description.strip()
+    errors = _session_errors(topic=topic, starts_at=starts_at, ends_at=ends_at, place=place)
+    if errors or starts_at is None:
+        raise ValidationFailed(_("培训信息有误。"), detail=errors)
+    before = {name: _local(getattr(session, name)) for name in SESSION_FIELDS}
+    session.topic, session.starts_at, session.ends_at = topic, starts_at, ends_at
+    session.place, session.description = place, description
+    changes = changed_fields(session, before, SESSION_FIELDS)
+    if not changes:
+        return session
+    _by(actor, session)
+    session.save(update_fields=[*changes.keys(), "updated_at"])
+    audit_record(actor=actor, action="training.update", obj=session, detail={"changes": changes})
+    batch_event_record(
+        actor=actor,
+        batch=session.batch,
+        kind="training_update",
+        note=_("修改培训“%(topic)s”的信息。") % {"topic": session.topic},
+        payload={"session": session.pk},
+    )
+    return session
+
+
+@transaction.atomic
+def training_session_delete(*, actor: Any, session: TrainingSession) -> None:
+    """Delete a session arranged by mistake or called off, with its materials. Refused once
+    attendance is recorded: the list is the record that people were trained."""
+    session = _locked_session(session)
+    _check_manager(actor, session.batch, _("只有组织部门可以删除岗前培训。"))
+    _check_batch_state(session.batch, _("删除岗前培训"))
+    recorded = session.attendance.count()
+    if recorded:
+        raise InvalidTransition(
+            _("培训“%(topic)s”已登记%(n)s人的签到，不能删除；如需更正，请修改培训信息或签到。")
+            % {"topic": session.topic, "n": recorded}
+        )
+    materials = list(attachments_of(session))
+    for attachment in materials:
+        attachment_delete(actor=actor, attachment=attachment)
+    audit_record(
+        actor=actor,
+        action="training.delete",
+        obj=session,
+        detail={
+            "topic": session.topic,
+            "starts_at": str(_local(session.starts_at)),
+            "place": session.place,
+            "materials": [attachment.name for attachment in materials],
+        },
+    )
+    batch_event_record(
+        actor=actor,
+        batch=session.batch,
+        kind="training_delete",
+        note=_("删除培训“%(topic)s”。") % {"topic": session.topic},
+    )
+    _by(actor, session)
+    session.delete()
+
+
 @dataclass(frozen=True)
 class AttendanceEntry:
     """One line of the attendance form: status "" leaves the person unrecorded."""
@@ -540,6 +633,34 @@ def training_material_add(*, actor: Any, session: TrainingSession, upload: Any) 
     return attachment
 
 
+@transaction.atomic
+def training_material_delete(*, actor: Any, attachment: Attachment) -> TrainingSession:
+    """Remove a material from its session (training or active stage); returns the session.
+    The stored file goes after commit (core.attachments.attachment_delete audits it)."""
+    attachment = Attachment.objects.select_related("content_type").get(pk=attachment.pk)
+    if attachment.content_type.model_class() is not TrainingSession:
+        raise ValidationFailed(_("该文件不是培训材料。"))
+    session = (
+        TrainingSession.objects.select_related("batch__coordinating_org")
+        .filter(pk=attachment.object_id)
+        .first()
+    )
+    if session is None:
+        raise ValidationFailed(_("该文件不是培训材料。"))
+    _check_manager(actor, session.batch, _("只有组织部门可以删除培训材料。"))
+    _check_batch_state(session.batch, _("删除培训材料"))
+    attachment_delete(actor=actor, attachment=attachment)
+    batch_event_record(
+        actor=actor,
+        batch=session.batch,
+        kind="training_material_delete",
+        note=_("删除培训“%(topic)s”的材料“%(name)s”。")
+        % {"topic": session.topic, "name": attachment.name},
+        payload={"session": session.pk},
+    )
+    return session
+
+
 # Demo data ---------------------------------------------------------------------------------
 
 NUMERALS = "一二三四五六七八九十"
@@ -560,8 +681,6 @@ def serving_demo(
     services: reporting for duty on the term's first day, groups of `group_size` (first two
     lead), two sessions the week before the term with everyone present but every seventh
     person excused. Deterministic; returns what it made."""
-    from django.utils import timezone
-
     from guazhi.programmes.services.duty_start import assignment_report_duty
 
     people = list(

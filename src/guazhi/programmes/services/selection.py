@@ -5,7 +5,10 @@ vetting (组织考察) → the Party committee's decision (党委（党组）研
 for the batch's number of working days, with objections recorded and resolved → approval after
 the period, which makes every remaining proposed assignment APPROVED. A proposed or approved
 person may be taken off the list with a reason at any point (failed vetting, an upheld
-objection, withdrew).
+objection, withdrew). A publicity not yet approved may be withdrawn with a reason (the list
+goes back to matching, or was publicised wrongly); a new one may then start, and the withdrawn
+one stays on record with its objections. (A withdrawal is audited and shown on the publicity
+page; it has no line of its own on the batch timeline until programmes/events.py names one.)
 
 Every service checks the batch is the actor's to manage, locks the row whose state changes,
 writes a line on the batch timeline and an audit event. Refusals raise with the reason in
@@ -15,10 +18,9 @@ Chinese (the same checks the page uses: selectors.selection) and change nothing.
 import datetime as dt
 from typing import Any
 
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from docx.shared import Mm
 
 from guazhi.core.audit import audit_record, changed_fields
@@ -44,6 +46,7 @@ from guazhi.programmes.models import (
     SelectionStep,
     SelectionStepKind,
 )
+from guazhi.programmes.models.assignments import ObjectionChannel
 from guazhi.programmes.selectors.scope import can_manage_batch
 from guazhi.programmes.selectors.selection import (
     CANCELLABLE_STATES,
@@ -53,27 +56,21 @@ from guazhi.programmes.selectors.selection import (
     EVENT_PUBLICITY_APPROVED,
     EVENT_PUBLICITY_STARTED,
     EVENT_STEP,
+    batch_publicity,
+    objection_instructions,
     publicity_approve_refusal,
     publicity_list,
     publicity_period,
     publicity_start_refusal,
+    publicity_withdraw_refusal,
     selection_steps,
     step_refusal,
 )
 from guazhi.programmes.services.events import batch_event_record
+from guazhi.programmes.services.groups import group_member_remove
 
 NOTE_MAX = 2000
 TEXT_MAX = 5000
-
-
-class ObjectionChannel(models.TextChoices):
-    """How an objection reached the organisation department (stored in Chinese)."""
-
-    LETTER = "来信", gettext_lazy("来信")
-    PHONE = "来电", gettext_lazy("来电")
-    VISIT = "来访", gettext_lazy("来访")
-    ONLINE = "网络", gettext_lazy("网络（电子邮件、举报网站）")
-    OTHER = "其他", gettext_lazy("其他")
 
 
 def _check_manager(actor: User, batch: Batch) -> None:
@@ -85,6 +82,14 @@ def _locked_batch(batch: Batch) -> Batch:
     """The batch row locked for this transaction: state checks read it fresh, and two people
     starting (or approving) the same publicity at once are served one after the other."""
     return Batch.objects.select_for_update().select_related("coordinating_org").get(pk=batch.pk)
+
+
+def _current_publicity(batch: Batch, *, lock: bool = False) -> Publicity | None:
+    """The batch's current publicity (the latest not withdrawn), locked when asked."""
+    found = Publicity.objects.filter(batch=batch, withdrawn_at__isnull=True).order_by("-id")
+    if lock:
+        found = found.select_for_update()
+    return found.first()
 
 
 def _proposed_count(batch: Batch) -> int:
@@ -113,7 +118,7 @@ def selection_step_record(
     batch = _locked_batch(batch)
     note = _clean_text(note)
     steps = selection_steps(batch=batch)
-    publicity = Publicity.objects.filter(batch=batch).first()
+    publicity = _current_publicity(batch)
     refusal = step_refusal(
         batch=batch,
         kind=kind,
@@ -182,7 +187,10 @@ def selection_step_record(
 
 @transaction.atomic
 def assignment_cancel(*, actor: User, assignment: Assignment, reason: str) -> Assignment:
-    """Take a proposed or approved person off the list, with the reason (required)."""
+    """Take a proposed or approved person off the list, with the reason (required).
+
+    An approved person may already be in a group: they leave it, and when they led it (or were
+    its deputy) the group-leader role goes with it, as the groups services decide."""
     _check_manager(actor, assignment.batch)
     reason = _clean_text(reason)
     if not reason:
@@ -206,6 +214,9 @@ def assignment_cancel(*, actor: User, assignment: Assignment, reason: str) -> As
     assignment.state = AssignmentState.CANCELLED
     assignment.cancelled_reason = reason
     assignment.save(update_fields=["state", "cancelled_reason", "updated_at"])
+    if assignment.group_id is not None:
+        group_member_remove(actor=actor, assignment=assignment)
+        assignment.group = None  # what group_member_remove saved on its own copy
     batch_event_record(
         actor=actor,
         batch=assignment.batch,
@@ -246,7 +257,7 @@ def publicity_start(*, actor: User, batch: Batch, starts_on: dt.date, text: str 
     refusal = publicity_start_refusal(
         batch=batch,
         steps=steps,
-        publicity=Publicity.objects.filter(batch=batch).first(),
+        publicity=_current_publicity(batch),
         proposed_count=_proposed_count(batch),
     )
     if refusal:
@@ -309,12 +320,18 @@ def publicity_start(*, actor: User, batch: Batch, starts_on: dt.date, text: str 
 
 
 def _open_publicity(publicity: Publicity) -> Publicity:
-    """The publicity locked, refusing when it is already approved (the record is closed)."""
+    """The publicity locked, refusing when it is withdrawn or already approved (the record is
+    closed)."""
     publicity = (
         Publicity.objects.select_for_update()
         .select_related("batch__coordinating_org")
         .get(pk=publicity.pk)
     )
+    if publicity.withdrawn_at is not None:
+        raise InvalidTransition(
+            _("这次公示已于%(date)s撤回，不能再登记或处理异议。")
+            % {"date": format_date(publicity.withdrawn_at)}
+        )
     if publicity.approved_at is not None:
         raise InvalidTransition(
             _("公示结果已于%(date)s审批，不能再登记或处理异议。")
@@ -472,7 +489,7 @@ def publicity_approve(*, actor: User, batch: Batch, note: str = "") -> Publicity
     _check_manager(actor, batch)
     batch = _locked_batch(batch)
     note = _clean_text(note)
-    publicity = Publicity.objects.select_for_update().filter(batch=batch).first()
+    publicity = _current_publicity(batch, lock=True)
     open_objections = (
         Objection.objects.filter(publicity=publicity, resolved_at__isnull=True).count()
         if publicity
@@ -528,6 +545,73 @@ def publicity_approve(*, actor: User, batch: Batch, note: str = "") -> Publicity
     return publicity
 
 
+def _withdraw(actor: User, publicity: Publicity, reason: str) -> Publicity:
+    publicity.withdrawn_at = timezone.now()
+    publicity.withdrawn_by = actor if getattr(actor, "is_authenticated", False) else None
+    publicity.withdrawn_reason = reason
+    publicity.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawn_reason", "updated_at"])
+    open_objections = publicity.objections.filter(resolved_at__isnull=True).count()
+    audit_record(
+        actor=actor,
+        action="publicity.withdraw",
+        obj=publicity,
+        detail={
+            "starts_on": str(publicity.starts_on),
+            "ends_on": str(publicity.ends_on),
+            "reason": reason,
+            "open_objections": open_objections,
+        },
+    )
+    batch_event_record(
+        actor=actor,
+        batch=publicity.batch,
+        kind="publicity_withdrawn",
+        note=reason,
+        payload={"publicity": publicity.pk},
+    )
+    return publicity
+
+
+def _withdraw_reason(reason: str | None) -> str:
+    reason = _clean_text(reason)
+    if not reason:
+        message = _("请填写撤回公示的原因。")
+        raise ValidationFailed(message, detail={"reason": message})
+    if len(reason) > NOTE_MAX:
+        message = _("撤回原因不能超过%(n)s个字。") % {"n": NOTE_MAX}
+        raise ValidationFailed(message, detail={"reason": message})
+    return reason
+
+
+@transaction.atomic
+def publicity_withdraw(*, actor: User, batch: Batch, reason: str) -> Publicity:
+    """Withdraw the batch's current publicity before approval, for a reason (required).
+
+    The withdrawn publicity stays on record with its objections (those still open stay open:
+    the record says what was left when it stopped); a new publicity may start afterwards.
+    The proposed list itself is not touched.
+    """
+    _check_manager(actor, batch)
+    batch = _locked_batch(batch)
+    publicity = _current_publicity(batch, lock=True)
+    refusal = publicity_withdraw_refusal(publicity=publicity)
+    if refusal:
+        raise InvalidTransition(refusal)
+    assert publicity is not None  # the refusal covers a missing publicity
+    return _withdraw(actor, publicity, _withdraw_reason(reason))
+
+
+def publicity_withdraw_for_move(*, actor: User, batch: Batch, reason: str) -> Publicity | None:
+    """For batch_transition moving publicity → matching, which has checked the actor and the
+    reason and runs in its own transaction with the batch locked: withdraw the current
+    publicity with the move's reason, unless there is none or it is approved already (an
+    approved result is a closed record, not withdrawn by a later move)."""
+    publicity = _current_publicity(batch, lock=True)
+    if publicity is None or publicity.approved_at is not None:
+        return None
+    return _withdraw(actor, publicity, _withdraw_reason(reason))
+
+
 # The Word document -------------------------------------------------------------------------
 
 PUBLICITY_COLUMNS_MM = (12, 18, 12, 20, 20, 37, 37)  # adds up to the 156 mm text block
@@ -541,7 +625,7 @@ def publicity_document(*, actor: User, batch: Batch) -> tuple[bytes, str]:
     the system is audited.
     """
     _check_manager(actor, batch)
-    publicity = Publicity.objects.filter(batch=batch).first()
+    publicity = batch_publicity(batch=batch)
     if publicity is None:
         raise ValidationFailed(_("尚未开始公示，没有可导出的公示名单。"))
     people = publicity_list(actor=actor, batch=batch)
@@ -562,13 +646,8 @@ def publicity_document(*, actor: User, batch: Batch) -> tuple[bytes, str]:
             "days": publicity.working_days,
         },
     )
-    how = publicity.text or _(
-        "公示期间，如对公示对象有异议，可通过来信、来电、来访等方式向%(org)s反映。"
-        "反映问题应实事求是，提倡署真实姓名，我们将对反映人的信息严格保密。"
-    ) % {"org": organisation}
-    for line in how.splitlines():
-        if line.strip():
-            add_body(document, line.strip())
+    for line in objection_instructions(publicity=publicity, batch=batch):
+        add_body(document, line)
     add_body(document, _("附：拟挂职人选名单"), indent=True)
     add_table(
         document,

@@ -27,6 +27,8 @@ urlpatterns: list[URLPattern] = [
     path("batches/<int:batch_pk>/training/", training.training_list, name="training_list"),
     path("batches/<int:batch_pk>/training/new/", training.training_create, name="training_create"),
     path("training/<int:session_pk>/", training.training_detail, name="training_detail"),
+    path("training/<int:session_pk>/edit/", training.training_edit, name="training_edit"),
+    path("training/<int:session_pk>/delete/", training.training_delete, name="training_delete"),
     path(
         "training/<int:session_pk>/attendance/",
         training.training_attendance,
@@ -36,5 +38,10 @@ urlpatterns: list[URLPattern] = [
         "training/<int:session_pk>/materials/",
         training.training_material_upload,
         name="training_material_upload",
+    ),
+    path(
+        "training/materials/<int:attachment_pk>/delete/",
+        training.training_material_delete,
+        name="training_material_delete",
     ),
 ]

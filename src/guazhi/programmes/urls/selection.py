@@ -1,5 +1,6 @@
 """URL patterns of the programmes area 'selection' (included by programmes/urls/__init__.py):
-vetting and decision, publicity (公示) with its objections, approval and the Word export."""
+vetting and decision, publicity (公示) with its objections, approval, withdrawal and the Word
+export, and the public notice every reader of the batch may open."""
 
 from django.urls import URLPattern, path
 
@@ -30,6 +31,12 @@ urlpatterns: list[URLPattern] = [
         views.publicity_approve,
         name="publicity_approve",
     ),
+    path(
+        "<int:batch_pk>/publicity/withdraw/",
+        views.publicity_withdraw,
+        name="publicity_withdraw",
+    ),
+    path("<int:batch_pk>/publicity/notice/", views.publicity_notice, name="publicity_notice"),
     path(
         "<int:batch_pk>/publicity/export.docx",
         views.publicity_export,

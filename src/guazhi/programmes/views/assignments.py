@@ -2,7 +2,8 @@
 
 Staff of the batch read the list within their scope (selectors.scope decides); a cadre reads
 their own record. Coordinators and the host unit's leaders record reporting for duty;
-coordinators record outcomes.
+coordinators record outcomes, and may take a proposed or approved person off the list from
+their record (the form posts to the selection area's assignment_cancel).
 """
 
 from django.contrib import messages
@@ -28,6 +29,7 @@ from guazhi.programmes.selectors.scope import (
     access_batch,
     can_manage_batch,
 )
+from guazhi.programmes.selectors.selection import CANCELLABLE_STATES
 from guazhi.programmes.services import duty_start
 
 PAGE_SIZE = 50
@@ -65,12 +67,14 @@ def _actions(actor, assignment: Assignment) -> dict[str, bool]:  # type: ignore[
     batch = assignment.batch
     reports = selectors.can_report_duty(actor=actor, assignment=assignment)
     serving = batch.state in selectors.SERVING_BATCH_STATES
+    manages = can_manage_batch(actor=actor, batch=batch)
     return {
         "can_report_duty": reports and serving and assignment.state == AssignmentState.APPROVED,
         "can_record_transfer": reports and assignment.state == AssignmentState.ACTIVE,
-        "can_record_outcome": can_manage_batch(actor=actor, batch=batch)
+        "can_record_outcome": manages
         and batch.state in selectors.OUTCOME_BATCH_STATES
         and assignment.state == AssignmentState.ACTIVE,
+        "can_cancel": manages and assignment.state in CANCELLABLE_STATES,
     }
 
 

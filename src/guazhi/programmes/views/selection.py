@@ -1,8 +1,10 @@
-"""Pages of vetting, decision, publicity and approval (考察与公示), for the batch's coordinators.
+"""Pages of vetting, decision, publicity and approval (考察与公示), for the batch's coordinators,
+and the public notice (公示) for everyone who sees the batch.
 
 The selection page holds the proposed list, the two recorded steps and the publicity's state;
-the publicity page the period, the list and the objections. Forms post to their own URLs and
-come back to the page they were on; a refused step comes back with the reason on the form.
+the publicity page the period, the list, the objections and earlier withdrawn publicities.
+Forms post to their own URLs and come back to the page they were on; a refused step comes back
+with the reason on the form. The notice page is read-only and names no objection or objector.
 """
 
 from typing import Any
@@ -25,14 +27,17 @@ from guazhi.programmes.forms.selection import (
     ObjectionResolveForm,
     PublicityApproveForm,
     PublicityStartForm,
+    PublicityWithdrawForm,
     SelectionStepForm,
 )
 from guazhi.programmes.models import Batch, SelectionStepKind
 from guazhi.programmes.navigation import batch_tabs
 from guazhi.programmes.selectors.scope import (
     BATCH_MANAGER_ROLES,
+    BATCH_READER_ROLES,
     access_assignment,
     access_batch,
+    can_manage_batch,
 )
 from guazhi.programmes.selectors.selection import (
     CANCELLABLE_STATES,
@@ -43,10 +48,10 @@ from guazhi.programmes.selectors.selection import (
     publicity_list,
     selection_overview,
 )
+from guazhi.programmes.selectors.selection import publicity_notice as notice_of
 from guazhi.programmes.services import selection as services
 
 MANAGERS = BATCH_MANAGER_ROLES
-CHANNEL_LABELS = dict(services.ObjectionChannel.choices)
 
 
 def _step_forms(overview, bound: SelectionStepForm | None = None, bound_kind: str = ""):  # type: ignore[no-untyped-def]
@@ -140,6 +145,9 @@ def assignment_cancel(request: HttpRequest, assignment_pk: int) -> HttpResponse:
             messages.error(request, str(error.message))
         else:
             messages.success(request, _("已取消%(name)s的人选。") % {"name": assignment.cadre.name})
+    # The person's own page offers the same form; its answer goes back there.
+    if request.POST.get("back") == "detail":
+        return redirect("programmes:assignment_detail", assignment_pk=assignment.pk)
     return redirect("programmes:selection", batch_pk=assignment.batch_id)
 
 
@@ -175,6 +183,7 @@ def _publicity_page(
     batch: Batch,
     *,
     approve_form: PublicityApproveForm | None = None,
+    withdraw_form: PublicityWithdrawForm | None = None,
 ) -> HttpResponse:
     actor = acting_user(request)
     overview = selection_overview(actor=actor, batch=batch)
@@ -187,7 +196,7 @@ def _publicity_page(
             "overview": overview,
             "people": publicity_list(actor=actor, batch=batch) if overview.publicity else [],
             "approve_form": approve_form or PublicityApproveForm(),
-            "channel_labels": CHANNEL_LABELS,
+            "withdraw_form": withdraw_form or PublicityWithdrawForm(),
             "today": timezone.localdate(),
         },
     )
@@ -289,7 +298,6 @@ def objection_resolve(request: HttpRequest, objection_pk: int) -> HttpResponse:
             "tabs": batch_tabs(actor=actor, batch=batch),
             "objection": objection,
             "form": form,
-            "channel_labels": CHANNEL_LABELS,
         },
     )
 
@@ -314,9 +322,51 @@ def publicity_approve(request: HttpRequest, batch_pk: int) -> HttpResponse:
 
 
 @roles_required(*MANAGERS)
+@require_POST
+def publicity_withdraw(request: HttpRequest, batch_pk: int) -> HttpResponse:
+    actor = acting_user(request)
+    batch = access_batch(actor=actor, pk=batch_pk, manage=True)
+    form = PublicityWithdrawForm(request.POST)
+    if form.is_valid():
+        try:
+            services.publicity_withdraw(
+                actor=actor, batch=batch, reason=form.cleaned_data["reason"]
+            )
+        except ValidationFailed as error:
+            show_service_errors(form, error)
+        except GuazhiError as error:
+            # Approved or no publicity: the page has no form to show it on, so say it on top.
+            messages.error(request, str(error.message))
+            return redirect("programmes:publicity", batch_pk=batch.pk)
+        else:
+            messages.success(request, _("公示已撤回，可在“考察与公示”页面重新开始公示。"))
+            return redirect("programmes:publicity", batch_pk=batch.pk)
+    return _publicity_page(request, batch, withdraw_form=form)
+
+
+@roles_required(*MANAGERS)
 def publicity_export(request: HttpRequest, batch_pk: int) -> HttpResponse:
     actor = acting_user(request)
     batch = access_batch(actor=actor, pk=batch_pk, manage=True)
     # A refusal (no publicity yet) escapes to the middleware: back to the page with the reason.
     content, filename = services.publicity_document(actor=actor, batch=batch)
     return docx_response(content, filename)
+
+
+@roles_required(*BATCH_READER_ROLES)
+def publicity_notice(request: HttpRequest, batch_pk: int) -> HttpResponse:
+    """The current publicity as posted: period, list and how to object, for all who see the
+    batch (the dispatching units' cadres included); the managers' page links from here."""
+    actor = acting_user(request)
+    batch = access_batch(actor=actor, pk=batch_pk)
+    return render_page(
+        request,
+        "programmes/publicity_notice.html",
+        {
+            "batch": batch,
+            "tabs": batch_tabs(actor=actor, batch=batch),
+            "notice": notice_of(batch=batch),
+            "manages": can_manage_batch(actor=actor, batch=batch),
+            "today": timezone.localdate(),
+        },
+    )

@@ -1,7 +1,8 @@
 """Pre-dispatch training (岗前培训): sessions, their materials and the attendance list.
 
 The batch's staff read the sessions and the attendance of the people they see; coordinators
-arrange sessions, upload materials and record attendance for the whole list in one form.
+arrange, correct and delete sessions (delete only before any attendance is recorded), upload
+and remove materials, and record attendance for the whole list in one form.
 """
 
 from typing import Any
@@ -9,16 +10,17 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from guazhi.core.attachments import attachments_of, kind_of
-from guazhi.core.errors import InvalidTransition, ValidationFailed
+from guazhi.core.errors import GuazhiError, InvalidTransition, ValidationFailed
 from guazhi.core.forms import GuazhiForm, show_service_errors
 from guazhi.core.rendering import render_page
 from guazhi.orgs.access import acting_user, roles_required
 from guazhi.programmes.forms.groups import AttendanceRowForm, MaterialForm, TrainingSessionForm
-from guazhi.programmes.models import AttendanceStatus, TrainingSession
+from guazhi.programmes.models import AttendanceStatus, Batch, TrainingSession
 from guazhi.programmes.navigation import batch_tabs
 from guazhi.programmes.selectors import groups as selectors
 from guazhi.programmes.selectors.scope import (
@@ -47,29 +49,43 @@ def training_list(request: HttpRequest, batch_pk: int) -> HttpResponse:
     )
 
 
-@roles_required(*BATCH_MANAGER_ROLES)
-def training_create(request: HttpRequest, batch_pk: int) -> HttpResponse:
+def _session_form_page(
+    request: HttpRequest, batch: Batch, session: TrainingSession | None
+) -> HttpResponse:
+    """Arrange a session (session None) or correct one: the same form and page."""
     actor = acting_user(request)
-    batch = access_batch(actor=actor, pk=batch_pk, manage=True)
-    form = TrainingSessionForm(request.POST if request.method == "POST" else None)
+    initial = {}
+    if session is not None:
+        initial = {
+            "topic": session.topic,
+            "starts_at": timezone.localtime(session.starts_at),
+            "ends_at": timezone.localtime(session.ends_at) if session.ends_at else None,
+            "place": session.place,
+            "description": session.description,
+        }
+    form = TrainingSessionForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         fields = form.cleaned_data
+        values: dict[str, Any] = {
+            "topic": fields.get("topic") or "",
+            "starts_at": fields.get("starts_at"),
+            "ends_at": fields.get("ends_at"),
+            "place": fields.get("place") or "",
+            "description": fields.get("description") or "",
+        }
         try:
-            session = services.training_session_create(
-                actor=actor,
-                batch=batch,
-                topic=fields.get("topic") or "",
-                starts_at=fields.get("starts_at"),
-                ends_at=fields.get("ends_at"),
-                place=fields.get("place") or "",
-                description=fields.get("description") or "",
-            )
+            if session is None:
+                session = services.training_session_create(actor=actor, batch=batch, **values)
+                done = gettext("已安排培训“%(topic)s”。")
+            else:
+                session = services.training_session_update(actor=actor, session=session, **values)
+                done = gettext("已保存培训“%(topic)s”。")
         except ValidationFailed as error:
             show_service_errors(form, error)
         except InvalidTransition as error:
             form.add_error(None, str(error.message))
         else:
-            messages.success(request, gettext("已安排培训“%(topic)s”。") % {"topic": session.topic})
+            messages.success(request, done % {"topic": session.topic})
             return redirect("programmes:training_detail", session_pk=session.pk)
     return render_page(
         request,
@@ -78,9 +94,52 @@ def training_create(request: HttpRequest, batch_pk: int) -> HttpResponse:
             "batch": batch,
             "tabs": batch_tabs(actor=actor, batch=batch),
             "form": form,
+            "session": session,
             "serving": batch.state in selectors.SERVING_BATCH_STATES,
         },
     )
+
+
+@roles_required(*BATCH_MANAGER_ROLES)
+def training_create(request: HttpRequest, batch_pk: int) -> HttpResponse:
+    batch = access_batch(actor=acting_user(request), pk=batch_pk, manage=True)
+    return _session_form_page(request, batch, None)
+
+
+@roles_required(*BATCH_MANAGER_ROLES)
+def training_edit(request: HttpRequest, session_pk: int) -> HttpResponse:
+    session = selectors.access_training_session(
+        actor=acting_user(request), pk=session_pk, manage=True
+    )
+    return _session_form_page(request, session.batch, session)
+
+
+@roles_required(*BATCH_MANAGER_ROLES)
+@require_POST
+def training_delete(request: HttpRequest, session_pk: int) -> HttpResponse:
+    actor = acting_user(request)
+    session = selectors.access_training_session(actor=actor, pk=session_pk, manage=True)
+    try:
+        services.training_session_delete(actor=actor, session=session)
+    except GuazhiError as error:
+        messages.error(request, str(error.message))
+        return redirect("programmes:training_detail", session_pk=session.pk)
+    messages.success(request, gettext("已删除培训“%(topic)s”。") % {"topic": session.topic})
+    return redirect("programmes:training_list", batch_pk=session.batch_id)
+
+
+@roles_required(*BATCH_MANAGER_ROLES)
+@require_POST
+def training_material_delete(request: HttpRequest, attachment_pk: int) -> HttpResponse:
+    actor = acting_user(request)
+    attachment, session = selectors.access_training_material(actor=actor, pk=attachment_pk)
+    try:
+        services.training_material_delete(actor=actor, attachment=attachment)
+    except GuazhiError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, gettext("已删除材料“%(name)s”。") % {"name": attachment.name})
+    return redirect("programmes:training_detail", session_pk=session.pk)
 
 
 def _detail_page(
@@ -114,6 +173,8 @@ def _detail_page(
             "attendance_form": attendance_form or GuazhiForm(),
             "materials": materials,
             "material_form": material_form or (MaterialForm() if editable else None),
+            # Deleting is offered only while nothing is recorded; the service says the same.
+            "deletable": editable and not selectors.training_has_attendance(session=session),
         },
     )
 

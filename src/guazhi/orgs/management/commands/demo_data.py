@@ -1,15 +1,19 @@
-"""`guazhi demo_data [--if-empty]`: load the demo city 江州市 and print its accounts."""
+"""`guazhi demo_data [--if-empty]`: load the demo city 江州市 with its programmes, print accounts."""
 
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
 
 from guazhi.orgs.demo import demo_accounts_table, demo_load
 from guazhi.orgs.models import Organisation
 
 
 class Command(BaseCommand):
-    help = "载入演示数据（江州市：单位、干部、各角色账号），并列出演示账号。"
+    help = (
+        "载入演示数据（江州市：单位、干部、各角色账号，一个在岗批次和一个报名中的批次），"
+        "并列出演示账号。"
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -19,6 +23,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, if_empty: bool = False, **options: Any) -> None:
+        # The programmes sit on top of the city; the city knows nothing of them.
+        from guazhi.programmes.demo import demo_summary, programmes_demo_load
+
         if Organisation.objects.exists():
             if if_empty:
                 self.stdout.write("数据库中已有单位，未载入演示数据。")
@@ -27,7 +34,10 @@ class Command(BaseCommand):
             raise CommandError(
                 "数据库中已有单位：演示数据只能载入空数据库（可加 --if-empty 跳过）。"
             )
-        result = demo_load()
+        # All or nothing: a city without its programmes would be skipped by --if-empty later.
+        with transaction.atomic():
+            result = demo_load()
+            programmes = programmes_demo_load(result)
         self.stdout.write(
             self.style.SUCCESS(
                 f"已载入演示数据：{len(result.units)} 个单位"
@@ -35,7 +45,13 @@ class Command(BaseCommand):
                 f"接收单位 {len(result.host_units)} 个），{len(result.cadres)} 名干部。"
             )
         )
-        rows = [("角色", "用户名", "密码", "姓名 · 管辖范围"), *demo_accounts_table(result)]
+        self.stdout.write("挂职批次 / batches:")
+        for line in demo_summary(programmes):
+            self.stdout.write(f"  {line}")
+        rows = [
+            ("角色", "用户名", "密码", "姓名 · 管辖范围"),
+            *demo_accounts_table(result, programmes.account_notes),
+        ]
         widths = [max(_width(row[i]) for row in rows) for i in range(3)]
         self.stdout.write("演示账号 / demo accounts:")
         for row in rows:
