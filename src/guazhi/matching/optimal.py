@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.optimize import Bounds, LinearConstraint, linear_sum_assignment, milp
+from scipy.optimize import Bounds, LinearConstraint, linear_sum_assignment, linprog, milp
 from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
 from guazhi.matching.board import Board
@@ -41,6 +41,8 @@ MILP_MIN_PER_CANDIDATE = 4
 # share of them are feasible pairs; otherwise sparse matching.
 DENSE_MAX_CELLS = 40_000_000
 DENSE_MIN_SHARE = 0.05
+# Below this share of feasible pairs, scores are computed pair by pair rather than by blocks.
+SCORE_BY_PAIR_SHARE = 0.02
 
 
 @dataclass
@@ -132,15 +134,24 @@ def build_edge_scores(
         edges.dense = np.zeros((n, m))
     parts_r, parts_c, parts_w = [], [], []
     blocks = list(problem.block_rows())
+    # Few feasible pairs: score just those, not every cell of the blocks.
+    by_pair = edges.dense is None and feasible_seats < SCORE_BY_PAIR_SHARE * open_n * problem.m
     for number, rows in enumerate(blocks, 1):
         mask = pairwise[rows] & open_rows[rows, None]
         shut = closed(rows)
         if shut is not None:
             mask &= ~shut
-        if mask.any():
+        if by_pair:
+            r, c = np.nonzero(mask)
+            parts_r.append(rows[r])
+            parts_c.append(c)
+            parts_w.append(problem.scores_at(rows[r], c) + EPS)
+        elif mask.any():
             scores = problem.score_block(rows)
             if edges.dense is not None:
-                edges.dense[rows] = np.where(mask, scores + EPS, 0.0)
+                scores += EPS
+                scores[~mask] = 0.0
+                edges.dense[rows[0] : rows[-1] + 1] = scores  # blocks are runs of rows
             else:
                 r, c = np.nonzero(mask)
                 parts_r.append(rows[r])
@@ -362,21 +373,37 @@ def solve_milp(
     price = float(best_per_candidate.sum()) + 1.0
     cost = np.concatenate([-weights, np.full(len(short), price)])
     upper_bounds = np.concatenate([np.ones(e), np.array(list(short.values()), float)])
+    constraint = LinearConstraint(matrix, -np.inf, np.array(upper))
+    # The relaxation first: these programmes are an assignment problem plus a few side rows, and
+    # the dual simplex's vertex is usually integral, which proves it optimal for the integer
+    # programme too, in a fraction of the time HiGHS's MIP machinery spends on its root node.
+    relaxed = linprog(
+        cost,
+        A_ub=matrix,
+        b_ub=np.array(upper),
+        bounds=np.column_stack([np.zeros(n_vars), upper_bounds]),
+        method="highs-ds",
+        options={"time_limit": time_limit},
+    )
+    if relaxed.status == 0 and relaxed.x is not None:
+        x = relaxed.x
+        if np.all(np.abs(x - np.round(x)) <= 1e-6):
+            return MilpOutcome(_pairs(rows, cols, x[:e]), True, False)
     answer = milp(
         cost,
-        constraints=LinearConstraint(matrix, -np.inf, np.array(upper)),
+        constraints=constraint,
         integrality=np.ones(n_vars),
         bounds=Bounds(np.zeros(n_vars), upper_bounds),
         options={"time_limit": time_limit, "mip_rel_gap": 1e-9, "presolve": True},
     )
     if answer.x is None:
         return MilpOutcome(None, False, answer.status == 1)
-    taken = np.flatnonzero(answer.x[:e] > 0.5)
-    return MilpOutcome(
-        {int(rows[k]): int(cols[k]) for k in taken},
-        answer.status == 0,
-        answer.status == 1,
-    )
+    return MilpOutcome(_pairs(rows, cols, answer.x[:e]), answer.status == 0, answer.status == 1)
+
+
+def _pairs(rows: np.ndarray, cols: np.ndarray, x: np.ndarray) -> dict[int, int]:
+    taken = np.flatnonzero(x > 0.5)
+    return {int(rows[k]): int(cols[k]) for k in taken}
 
 
 def repair(
