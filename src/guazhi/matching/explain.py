@@ -45,13 +45,11 @@ class Explainer:
         problem: Problem,
         board: Board,
         pairwise: np.ndarray,
-        reason_counts: np.ndarray,
         blocking: Collection[tuple[int, int]] = (),
     ) -> None:
         self.problem = problem
         self.board = board
         self.pairwise = pairwise
-        self.reason_counts = reason_counts
         self.blocking = set(blocking)
         self.stable = problem.params.mode == "stable"
         self.forbids = problem.params.forbids
@@ -208,10 +206,9 @@ class Explainer:
         p, board = self.problem, self.board
         feasible = np.flatnonzero(self.pairwise[i])
         if len(feasible) == 0:
+            masks = p.reason_masks(np.array([i]))
             counts = {
-                code: int(count)
-                for code, count in zip(PAIR_REASON_CODES, self.reason_counts[i], strict=True)
-                if count
+                code: int(masks[code].sum()) for code in PAIR_REASON_CODES if masks[code].any()
             }
             return Reason.of("no_feasible_post", reasons=counts)
         free = p.p_capacity[feasible] - np.array([len(board.holders[j]) for j in feasible])
