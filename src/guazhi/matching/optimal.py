@@ -18,6 +18,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -329,6 +330,7 @@ def solve_milp(
             [board.dispatch_limit - board.dispatch_count[(int(d), int(h))] for d, h in groups],
             float,
         )
+        limits = np.maximum(limits, 0.0)  # never below zero, or the programme has no solution
         binding = distinct > limits
         if binding.any():
             renumber = np.cumsum(binding) - 1
@@ -344,6 +346,7 @@ def solve_milp(
                 for h in hosts
             ]
         )
+        limits = np.maximum(limits, 0.0)
         binding = np.isfinite(limits)
         if binding.any():
             renumber = np.cumsum(binding) - 1
@@ -351,7 +354,7 @@ def solve_milp(
             chosen = binding[host_of]
             add_groups(renumber[host_of[chosen]], lead_ids[chosen], limits[binding])
     # Composition: flagged pairs + shortfall >= target, i.e. -(flagged) - shortfall <= -target.
-    coefficients = [np.ones(sum(len(c) for c in a_cols))]
+    ones = [np.ones(sum(len(c) for c in a_cols))]
     comp_rows, comp_cols, comp_vals = [], [], []
     for k, (flag, missing) in enumerate(short.items()):
         flagged = all_ids[problem.c_flags[flag][rows]]
@@ -362,7 +365,7 @@ def solve_milp(
         counter += 1
     matrix = sp.csr_matrix(
         (
-            np.concatenate(coefficients + comp_vals),
+            np.concatenate(ones + comp_vals),
             (np.concatenate(a_rows + comp_rows), np.concatenate(a_cols + comp_cols)),
         ),
         shape=(counter, n_vars),
@@ -377,6 +380,7 @@ def solve_milp(
     # The relaxation first: these programmes are an assignment problem plus a few side rows, and
     # the dual simplex's vertex is usually integral, which proves it optimal for the integer
     # programme too, in a fraction of the time HiGHS's MIP machinery spends on its root node.
+    started = time.monotonic()
     relaxed = linprog(
         cost,
         A_ub=matrix,
@@ -389,12 +393,13 @@ def solve_milp(
         x = relaxed.x
         if np.all(np.abs(x - np.round(x)) <= 1e-6):
             return MilpOutcome(_pairs(rows, cols, x[:e]), True, False)
+    remaining = max(1.0, time_limit - (time.monotonic() - started))
     answer = milp(
         cost,
         constraints=constraint,
         integrality=np.ones(n_vars),
         bounds=Bounds(np.zeros(n_vars), upper_bounds),
-        options={"time_limit": time_limit, "mip_rel_gap": 1e-9, "presolve": True},
+        options={"time_limit": remaining, "mip_rel_gap": 1e-9, "presolve": True},
     )
     if answer.x is None:
         return MilpOutcome(None, False, answer.status == 1)
