@@ -561,4 +561,27 @@ def optimise(
         outcome.exact = False
         if outcome.method != "repair":
             outcome.method += "+repair"
+    if not outcome.exact and outcome.method != "repair":
+        # A heuristic answer must at least match the assignment optimum repaired.
+        fallback = Board(problem)
+        for i in sorted(board.pinned):
+            fallback.add(i, board.post_of[i])
+            fallback.pinned.add(i)
+        for i, j in sorted(pairwise.items()):
+            fallback.add(i, j)
+        repair(problem, fallback, edges, open_rows)
+        if _standing(problem, fallback, edges) < _standing(problem, board, edges):
+            for i in sorted(set(board.post_of) - board.pinned):
+                board.remove(i)
+            for i in sorted(set(fallback.post_of) - fallback.pinned):
+                board.add(i, fallback.post_of[i])
+            outcome.method = "repair"
     return outcome
+
+
+def _standing(problem: Problem, board: Board, edges: EdgeScores) -> tuple[int, float]:
+    """How good a board is, lower is better: composition shortfall first, then minus score."""
+    achieved = composition_counts(problem, board.post_of)
+    short = sum(max(0, t - achieved[f]) for f, t in targets_of(problem).items())
+    score = sum(edges.weight(i, j) for i, j in board.post_of.items() if i not in board.pinned)
+    return short, -score
