@@ -24,11 +24,14 @@ PROPERTY = settings(
 )
 
 
-@pytest.fixture(params=["dense", "sparse"])
+@pytest.fixture(params=["dense", "sparse", "sparse_scored_by_pair"])
 def solver_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Run a test once with dense assignment and once with sparse matching."""
-    if request.param == "sparse":
+    """Run a test with dense assignment, with sparse matching, and with sparse matching whose
+    scores are computed pair by pair (the path for candidates who see few posts)."""
+    if request.param != "dense":
         monkeypatch.setattr(optimal_module, "DENSE_MIN_SHARE", 2.0)
+    if request.param == "sparse_scored_by_pair":
+        monkeypatch.setattr(optimal_module, "SCORE_BY_PAIR_SHARE", 2.0)
     return str(request.param)
 
 
@@ -45,7 +48,7 @@ def test_optimal_mode_equals_brute_force(instance, solver_path: str) -> None:  #
     assert result.exact
     assert result.violations == []
     assert broken_rules(candidates, posts, rules, params.forbids, result.assignments) == []
-    if solver_path == "sparse":
+    if solver_path != "dense":
         assert result.method != "assignment_dense"
 
 

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import random
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -93,6 +97,31 @@ def test_the_same_inputs_and_seed_give_the_same_result_in_any_input_order() -> N
     assert shuffled == first
     inputs = inputs_to_dict(candidates, posts, rules, params)
     assert fingerprint(inputs, shuffled) == fingerprint(inputs, first)
+
+
+REPLAY = """
+import sys
+sys.path[:0] = [{src!r}, {root!r}]
+from guazhi.matching import fingerprint, inputs_to_dict, solve
+from tests.matching.test_results import batch
+inputs = batch()
+print(fingerprint(inputs_to_dict(*inputs), solve(*inputs).to_dict()))
+"""
+
+
+def test_another_process_with_another_hash_seed_computes_the_same_fingerprint() -> None:
+    """String hashing differs between processes; nothing in a result may depend on it."""
+    root = Path(__file__).resolve().parents[2]
+    code = REPLAY.format(src=str(root / "src"), root=str(root))
+    here = solve(*batch())
+    expected = fingerprint(inputs_to_dict(*batch()), here.to_dict())
+    for hash_seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+        env.pop("DJANGO_SETTINGS_MODULE", None)  # the engine needs no Django
+        answer = subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+        )
+        assert answer.stdout.strip() == expected
 
 
 def test_the_seed_breaks_ties_and_is_recorded() -> None:

@@ -6,9 +6,11 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from guazhi.matching import Candidate, Params, Post, Rules, Weights, region_contains, solve
-from guazhi.matching.text import tfidf, tokenize
+from guazhi.matching.text import tfidf, tokenize, tokenize_all
 
 
 @pytest.mark.parametrize(
@@ -40,6 +42,22 @@ def test_tokens_are_jieba_words_without_stop_words_or_single_characters() -> Non
         "财务",
         "审计",
     ]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    texts=st.lists(
+        st.lists(
+            st.sampled_from(
+                ["招商引资", "乡村振兴", "财务", "规划", "，", "。", " ", "2024年", "AI", "-", "的"]
+            ),
+            max_size=12,
+        ).map("".join),
+        max_size=6,
+    )
+)
+def test_tokenising_many_texts_run_by_run_gives_each_text_its_own_tokens(texts: list[str]) -> None:
+    assert tokenize_all(texts) == [tokenize(text) for text in texts]
 
 
 def test_tfidf_follows_the_stated_formula() -> None:

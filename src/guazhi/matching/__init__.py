@@ -3,7 +3,7 @@
 Plain Python, numpy and scipy; no Django. The caller (programmes) freezes a run's inputs as JSON
 (`inputs_to_dict`), calls `solve`, stores `result.to_dict()` and words the explanations itself.
 
-    from guazhi.matching import Candidate, Post, Rules, Weights, Params, solve, fingerprint
+    from guazhi.matching import Candidate, Post, Rules, Params, solve, fingerprint, inputs_to_dict
     result = solve(candidates, posts, Rules(min_women=3), Params(mode="optimal", seed=7),
                    progress=lambda done, total: ...)
     result.assignments            # {candidate id: post id}
@@ -26,18 +26,26 @@ max_leadership_per_host seconded cadres in one host leadership team, counting th
 Composition targets (min_women, min_minority, min_non_party among those placed) are soft: met
 where possible, the shortfall reported (`Result.composition`, a warning).
 Pins are seated first; a pin that breaks a hard rule is refused with its reasons (a warning).
+Explanation reason codes are listed in guazhi.matching.explain; warnings are pin_refused,
+composition_shortfall, objective_given_up, not_stable and time_limit.
+
+Modules: model (inputs, validate), constraints (the rules in plain Python, check), regions,
+text (jieba, TF-IDF), problem (indexes, vectorised feasibility and scores), board (occupancy and
+caps), optimal, stable, explain, result (Result, JSON forms, fingerprint), engine (solve).
 
 What is exact and what is heuristic:
   optimal mode  The maximum total score under capacity and the pairwise rules is exact
-                (linear_sum_assignment dense, min_weight_full_bipartite_matching sparse). When
-                that optimum keeps the batch-wide caps and meets the composition targets as far
-                as the candidates allow, it is the answer and exact. Otherwise an integer
-                programme (HiGHS) with the caps as rows and composition shortfall priced above
+                (linear_sum_assignment on a dense seat-expanded matrix;
+                min_weight_full_bipartite_matching when candidates see few posts). When that
+                optimum keeps the batch-wide caps and meets the composition targets as far as
+                the candidates allow, it is the answer, exact. Otherwise an integer programme
+                (HiGHS; its LP relaxation first, whose vertex is usually integral and then
+                proves optimality) with the caps as rows and composition shortfall priced above
                 all score: exact when all feasible pairs fit (optimal.MILP_MAX_EDGES, 60,000),
-                a heuristic over each candidate's best pairs beyond that. A final repair
-                guarantees the hard rules whatever happened. `Result.exact` says which case it
-                was; `upper_bound` (the optimum without batch-wide rules) and `given_up` say
-                what the batch-wide rules and targets cost.
+                a heuristic over each candidate's best pairs plus the unconstrained optimum's
+                pairs beyond that. A final repair guarantees the hard rules whatever happened.
+                `Result.exact` says which case it was; `upper_bound` (the optimum without
+                batch-wide rules and targets) and `given_up` say what they cost.
                 Among equal totals the solvers place more people (a 1e-9 bonus per pair).
   stable mode   Candidate-proposing deferred acceptance: exact (stable, candidate-optimal)
                 with capacity and pairwise rules; with binding batch-wide caps a stable

@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from guazhi.matching.board import Board
-from guazhi.matching.constraints import PAIR_REASON_CODES, check, pair_reasons
+from guazhi.matching.constraints import check, pair_reasons
 from guazhi.matching.explain import Explainer
 from guazhi.matching.model import Candidate, Params, Post, Rules, validate
 from guazhi.matching.optimal import FLAGS, EdgeScores, build_edge_scores, optimise
@@ -118,20 +118,17 @@ def _closed_by_caps(problem: Problem, board: Board) -> Callable[[np.ndarray], np
     return closed
 
 
-def _feasibility(problem: Problem, bar: _Bar) -> tuple[np.ndarray, np.ndarray]:
-    """Pairwise feasibility of every pair, and per candidate how many posts each rule rules out."""
+def _feasibility(problem: Problem, bar: _Bar) -> np.ndarray:
+    """Pairwise feasibility of every pair (candidates × posts)."""
     feasible = np.zeros((problem.n, problem.m), dtype=bool)
-    counts = np.zeros((problem.n, len(PAIR_REASON_CODES)), dtype=np.int32)
     blocks = list(problem.block_rows())
     for number, rows in enumerate(blocks, 1):
-        masks = problem.reason_masks(rows)
         ruled_out = np.zeros((len(rows), problem.m), dtype=bool)
-        for k, mask in enumerate(masks.values()):
+        for mask in problem.reason_masks(rows).values():
             ruled_out |= mask
-            counts[rows, k] = mask.sum(axis=1)
         feasible[rows] = ~ruled_out
         bar.stage("feasibility", number / len(blocks))
-    return feasible, counts
+    return feasible
 
 
 def _reachable(
@@ -168,7 +165,7 @@ def solve(
     bar.stage("text", 1.0)
     board = Board(problem)
     warnings = _place_pins(problem, board)
-    pairwise, reason_counts = _feasibility(problem, bar)
+    pairwise = _feasibility(problem, bar)
     open_rows = np.ones(problem.n, dtype=bool)
     open_rows[list(board.pinned)] = False
     free = np.array([board.free_slots(j) for j in range(problem.m)], dtype=np.int64)
@@ -197,7 +194,7 @@ def solve(
             exact = not blocking
     bar.stage("solve", 1.0)
 
-    explainer = Explainer(problem, board, pairwise, reason_counts, blocking)
+    explainer = Explainer(problem, board, pairwise, blocking)
     ids = sorted(board.post_of, key=lambda i: problem.candidates[i].id)
     assignments = {problem.candidates[i].id: problem.posts[board.post_of[i]].id for i in ids}
     scores = {problem.candidates[i].id: explainer.score(i, board.post_of[i]) for i in ids}

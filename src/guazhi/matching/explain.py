@@ -21,6 +21,7 @@ Reason codes (each with its data):
 from __future__ import annotations
 
 from collections.abc import Collection
+from typing import Any
 
 import numpy as np
 
@@ -44,26 +45,49 @@ class Explainer:
         problem: Problem,
         board: Board,
         pairwise: np.ndarray,
-        reason_counts: np.ndarray,
         blocking: Collection[tuple[int, int]] = (),
     ) -> None:
         self.problem = problem
         self.board = board
         self.pairwise = pairwise
-        self.reason_counts = reason_counts
         self.blocking = set(blocking)
         self.stable = problem.params.mode == "stable"
         self.forbids = problem.params.forbids
         self._scores: dict[tuple[int, int], PairScore] = {}
+        self._similarity: dict[tuple[int, int], float] = {}
+        self._holders: dict[int, list[int]] = {}
+        self._holder_table: dict[int, list[dict[str, Any]]] = {}
+        self._prefetch()
+
+    def _prefetch(self) -> None:
+        """Text similarity of every pair the explanations can quote, in one sparse pass: the
+        assigned pairs and each candidate's ranked posts (holders are assigned pairs)."""
+        p = self.problem
+        pairs = set(self.board.post_of.items())
+        for i in range(p.n):
+            pairs.update((i, j) for j in p.choice_rank[i])
+        ordered = sorted(pairs)
+        rows = np.array([i for i, _ in ordered], dtype=np.int64)
+        cols = np.array([j for _, j in ordered], dtype=np.int64)
+        values = p.similarities(rows, cols)
+        self._similarity = dict(zip(ordered, values.tolist(), strict=True))
 
     def score(self, i: int, j: int) -> PairScore:
         found = self._scores.get((i, j))
         if found is None:
-            found = self._scores[(i, j)] = self.problem.pair_score(i, j)
+            found = self._scores[(i, j)] = self.problem.pair_score(
+                i, j, self._similarity.get((i, j))
+            )
         return found
 
     def holders_in_order(self, j: int) -> list[int]:
         """A post's holders, best first: by score (optimal mode) or the post's own order."""
+        found = self._holders.get(j)
+        if found is None:
+            found = self._holders[j] = self._order_holders(j)
+        return found
+
+    def _order_holders(self, j: int) -> list[int]:
         ranks = self.problem.host_rank[j]
         cid = self.problem.candidates
 
@@ -132,18 +156,13 @@ class Explainer:
         if not board.room(j, (i,)):
             holders = self.holders_in_order(j)
             reasons.append(
-                Reason.of(
+                Reason(
                     "capacity_full",
-                    holders=[
-                        {
-                            "candidate": p.candidates[x].id,
-                            "score": self.score(x, j).total,
-                            "pinned": x in board.pinned,
-                        }
-                        for x in holders
-                    ],
-                    cutoff=self.score(holders[-1], j).total if holders else None,
-                    score=own,
+                    {
+                        "holders": self._holder_rows(j),
+                        "cutoff": self.score(holders[-1], j).total if holders else None,
+                        "score": own,
+                    },
                 )
             )
             ranks = p.host_rank[j]
@@ -168,14 +187,28 @@ class Explainer:
                 )
         return reasons
 
+    def _holder_rows(self, j: int) -> list[dict[str, Any]]:
+        """capacity_full's holder list, built once per post and copied into each reason."""
+        rows = self._holder_table.get(j)
+        if rows is None:
+            p, board = self.problem, self.board
+            rows = self._holder_table[j] = [
+                {
+                    "candidate": p.candidates[x].id,
+                    "score": self.score(x, j).total,
+                    "pinned": x in board.pinned,
+                }
+                for x in self.holders_in_order(j)
+            ]
+        return [dict(row) for row in rows]
+
     def unassigned_summary(self, i: int) -> Reason:
         p, board = self.problem, self.board
         feasible = np.flatnonzero(self.pairwise[i])
         if len(feasible) == 0:
+            masks = p.reason_masks(np.array([i]))
             counts = {
-                code: int(count)
-                for code, count in zip(PAIR_REASON_CODES, self.reason_counts[i], strict=True)
-                if count
+                code: int(masks[code].sum()) for code in PAIR_REASON_CODES if masks[code].any()
             }
             return Reason.of("no_feasible_post", reasons=counts)
         free = p.p_capacity[feasible] - np.array([len(board.holders[j]) for j in feasible])

@@ -18,12 +18,13 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.optimize import Bounds, LinearConstraint, linear_sum_assignment, milp
+from scipy.optimize import Bounds, LinearConstraint, linear_sum_assignment, linprog, milp
 from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
 from guazhi.matching.board import Board
@@ -41,6 +42,8 @@ MILP_MIN_PER_CANDIDATE = 4
 # share of them are feasible pairs; otherwise sparse matching.
 DENSE_MAX_CELLS = 40_000_000
 DENSE_MIN_SHARE = 0.05
+# Below this share of feasible pairs, scores are computed pair by pair rather than by blocks.
+SCORE_BY_PAIR_SHARE = 0.02
 
 
 @dataclass
@@ -132,15 +135,24 @@ def build_edge_scores(
         edges.dense = np.zeros((n, m))
     parts_r, parts_c, parts_w = [], [], []
     blocks = list(problem.block_rows())
+    # Few feasible pairs: score just those, not every cell of the blocks.
+    by_pair = edges.dense is None and feasible_seats < SCORE_BY_PAIR_SHARE * open_n * problem.m
     for number, rows in enumerate(blocks, 1):
         mask = pairwise[rows] & open_rows[rows, None]
         shut = closed(rows)
         if shut is not None:
             mask &= ~shut
-        if mask.any():
+        if by_pair:
+            r, c = np.nonzero(mask)
+            parts_r.append(rows[r])
+            parts_c.append(c)
+            parts_w.append(problem.scores_at(rows[r], c) + EPS)
+        elif mask.any():
             scores = problem.score_block(rows)
             if edges.dense is not None:
-                edges.dense[rows] = np.where(mask, scores + EPS, 0.0)
+                scores += EPS
+                scores[~mask] = 0.0
+                edges.dense[rows[0] : rows[-1] + 1] = scores  # blocks are runs of rows
             else:
                 r, c = np.nonzero(mask)
                 parts_r.append(rows[r])
@@ -318,6 +330,7 @@ def solve_milp(
             [board.dispatch_limit - board.dispatch_count[(int(d), int(h))] for d, h in groups],
             float,
         )
+        limits = np.maximum(limits, 0.0)  # never below zero, or the programme has no solution
         binding = distinct > limits
         if binding.any():
             renumber = np.cumsum(binding) - 1
@@ -333,6 +346,7 @@ def solve_milp(
                 for h in hosts
             ]
         )
+        limits = np.maximum(limits, 0.0)
         binding = np.isfinite(limits)
         if binding.any():
             renumber = np.cumsum(binding) - 1
@@ -340,7 +354,7 @@ def solve_milp(
             chosen = binding[host_of]
             add_groups(renumber[host_of[chosen]], lead_ids[chosen], limits[binding])
     # Composition: flagged pairs + shortfall >= target, i.e. -(flagged) - shortfall <= -target.
-    coefficients = [np.ones(sum(len(c) for c in a_cols))]
+    ones = [np.ones(sum(len(c) for c in a_cols))]
     comp_rows, comp_cols, comp_vals = [], [], []
     for k, (flag, missing) in enumerate(short.items()):
         flagged = all_ids[problem.c_flags[flag][rows]]
@@ -351,7 +365,7 @@ def solve_milp(
         counter += 1
     matrix = sp.csr_matrix(
         (
-            np.concatenate(coefficients + comp_vals),
+            np.concatenate(ones + comp_vals),
             (np.concatenate(a_rows + comp_rows), np.concatenate(a_cols + comp_cols)),
         ),
         shape=(counter, n_vars),
@@ -362,21 +376,39 @@ def solve_milp(
     price = float(best_per_candidate.sum()) + 1.0
     cost = np.concatenate([-weights, np.full(len(short), price)])
     upper_bounds = np.concatenate([np.ones(e), np.array(list(short.values()), float)])
+    constraint = LinearConstraint(matrix, -np.inf, np.array(upper))
+    # The relaxation first: these programmes are an assignment problem plus a few side rows, and
+    # the dual simplex's vertex is usually integral, which proves it optimal for the integer
+    # programme too, in a fraction of the time HiGHS's MIP machinery spends on its root node.
+    started = time.monotonic()
+    relaxed = linprog(
+        cost,
+        A_ub=matrix,
+        b_ub=np.array(upper),
+        bounds=np.column_stack([np.zeros(n_vars), upper_bounds]),
+        method="highs-ds",
+        options={"time_limit": time_limit},
+    )
+    if relaxed.status == 0 and relaxed.x is not None:
+        x = relaxed.x
+        if np.all(np.abs(x - np.round(x)) <= 1e-6):
+            return MilpOutcome(_pairs(rows, cols, x[:e]), True, False)
+    remaining = max(1.0, time_limit - (time.monotonic() - started))
     answer = milp(
         cost,
-        constraints=LinearConstraint(matrix, -np.inf, np.array(upper)),
+        constraints=constraint,
         integrality=np.ones(n_vars),
         bounds=Bounds(np.zeros(n_vars), upper_bounds),
-        options={"time_limit": time_limit, "mip_rel_gap": 1e-9, "presolve": True},
+        options={"time_limit": remaining, "mip_rel_gap": 1e-9, "presolve": True},
     )
     if answer.x is None:
         return MilpOutcome(None, False, answer.status == 1)
-    taken = np.flatnonzero(answer.x[:e] > 0.5)
-    return MilpOutcome(
-        {int(rows[k]): int(cols[k]) for k in taken},
-        answer.status == 0,
-        answer.status == 1,
-    )
+    return MilpOutcome(_pairs(rows, cols, answer.x[:e]), answer.status == 0, answer.status == 1)
+
+
+def _pairs(rows: np.ndarray, cols: np.ndarray, x: np.ndarray) -> dict[int, int]:
+    taken = np.flatnonzero(x > 0.5)
+    return {int(rows[k]): int(cols[k]) for k in taken}
 
 
 def repair(
@@ -529,4 +561,27 @@ def optimise(
         outcome.exact = False
         if outcome.method != "repair":
             outcome.method += "+repair"
+    if not outcome.exact and outcome.method != "repair":
+        # A heuristic answer must at least match the assignment optimum repaired.
+        fallback = Board(problem)
+        for i in sorted(board.pinned):
+            fallback.add(i, board.post_of[i])
+            fallback.pinned.add(i)
+        for i, j in sorted(pairwise.items()):
+            fallback.add(i, j)
+        repair(problem, fallback, edges, open_rows)
+        if _standing(problem, fallback, edges) < _standing(problem, board, edges):
+            for i in sorted(set(board.post_of) - board.pinned):
+                board.remove(i)
+            for i in sorted(set(fallback.post_of) - fallback.pinned):
+                board.add(i, fallback.post_of[i])
+            outcome.method = "repair"
     return outcome
+
+
+def _standing(problem: Problem, board: Board, edges: EdgeScores) -> tuple[int, float]:
+    """How good a board is, lower is better: composition shortfall first, then minus score."""
+    achieved = composition_counts(problem, board.post_of)
+    short = sum(max(0, t - achieved[f]) for f, t in targets_of(problem).items())
+    score = sum(edges.weight(i, j) for i, j in board.post_of.items() if i not in board.pinned)
+    return short, -score

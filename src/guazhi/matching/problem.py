@@ -116,8 +116,11 @@ class Problem:
 
         self.tags_c = incidence([c.tags for c in self.candidates])
         wanted = [p.required_tags | p.preferred_tags for p in self.posts]
-        self.wanted_p_t = incidence(wanted).T.tocsc()
+        self.wanted_p = incidence(wanted)
+        self.wanted_p_t = self.wanted_p.T.tocsc()
         self.wanted_count = np.array([len(w) for w in wanted], dtype=np.float64)
+        # Posts that want no tag hold none of them: 0 / 1 gives their fit of 0.
+        self.wanted_divisor = np.maximum(self.wanted_count, 1.0)
         self.required_p_t = incidence([p.required_tags for p in self.posts]).T.tocsc()
         self.required_count = np.array([len(p.required_tags) for p in self.posts], dtype=float)
 
@@ -237,40 +240,75 @@ class Problem:
         return masks
 
     def score_block(self, rows: np.ndarray) -> np.ndarray:
-        """Total scores of rows × every post, feasible or not."""
+        """Total scores of rows × every post, feasible or not (in place, one array: these blocks
+        are most of the cells a run computes)."""
         w = self.weights
         total = np.zeros((len(rows), self.m))
         if w.expertise_tags:
-            held = (self.tags_c[rows] @ self.wanted_p_t).toarray()
-            with np.errstate(invalid="ignore", divide="ignore"):
-                fit = np.where(self.wanted_count > 0, held / self.wanted_count, 0.0)
-            total += w.expertise_tags * fit
+            total += (self.tags_c[rows] @ self.wanted_p_t).toarray()
+            total /= self.wanted_divisor
+            if w.expertise_tags != 1:
+                total *= w.expertise_tags
         if w.expertise_text:
             assert self.text_c is not None and self.text_p_t is not None
-            total += w.expertise_text * (self.text_c[rows] @ self.text_p_t).toarray()
-        if w.preference:
-            total += w.preference * self.preference[rows].toarray()
-        if w.host_preference:
-            total += w.host_preference * self.host_preference[rows].toarray()
+            text = (self.text_c[rows] @ self.text_p_t).toarray()
+            if w.expertise_text != 1:
+                text *= w.expertise_text
+            total += text
+        for weight, matrix in (
+            (w.preference, self.preference),
+            (w.host_preference, self.host_preference),
+        ):
+            if weight:
+                part = matrix[rows].tocoo()
+                np.add.at(total, (part.row, part.col), weight * part.data)
         if w.recommendation:
             total += w.recommendation * self.c_recommended[rows, None]
         return total
 
+    def scores_at(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """Total scores of the pairs (rows[k], cols[k]): for sparse feasibility, where scoring
+        whole blocks would mostly score pairs nobody can make."""
+        w = self.weights
+        total = np.zeros(len(rows))
+        if len(rows) == 0:
+            return total
+        if w.expertise_tags:
+            held = self.tags_c[rows].multiply(self.wanted_p[cols]).sum(axis=1)
+            total += w.expertise_tags * (np.asarray(held).ravel() / self.wanted_divisor[cols])
+        if w.expertise_text:
+            total += w.expertise_text * self.similarities(rows, cols)
+        for weight, matrix in (
+            (w.preference, self.preference),
+            (w.host_preference, self.host_preference),
+        ):
+            if weight:
+                total += weight * np.asarray(matrix[rows, cols]).ravel()
+        if w.recommendation:
+            total += w.recommendation * self.c_recommended[rows]
+        return total
+
     # One pair ----------------------------------------------------------------------------------
 
-    def similarity(self, i: int, j: int) -> float:
-        if self.text_c is None or self.text_p is None:
-            return 0.0
-        return float(self.text_c[i].multiply(self.text_p[j]).sum())
+    def similarities(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """Text similarity of many pairs at once (candidate rows[k] with post cols[k])."""
+        if self.text_c is None or self.text_p is None or len(rows) == 0:
+            return np.zeros(len(rows))
+        products = self.text_c[rows].multiply(self.text_p[cols])
+        return np.asarray(products.sum(axis=1)).ravel()
 
-    def pair_score(self, i: int, j: int) -> PairScore:
-        """The score of candidate i at post j, component by component (what results report)."""
+    def pair_score(self, i: int, j: int, similarity: float | None = None) -> PairScore:
+        """The score of candidate i at post j, component by component (what results report);
+        `similarity` if already known (see similarities())."""
         candidate, post = self.candidates[i], self.posts[j]
         w = self.weights
         wanted = post.required_tags | post.preferred_tags
         matched = tuple(sorted(candidate.tags & wanted))
         tag_fit = len(matched) / len(wanted) if wanted else 0.0
-        similarity = self.similarity(i, j) if w.expertise_text else 0.0
+        if not w.expertise_text:
+            similarity = 0.0
+        elif similarity is None:
+            similarity = float(self.similarities(np.array([i]), np.array([j]))[0])
         rank = self.choice_rank[i].get(j)
         scale = max(CHOICE_SCALE, len(candidate.choices))
         preference = (scale - rank + 1) / scale if rank is not None else 0.0

@@ -12,6 +12,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any, cast
 
+import numpy as np
+
 from guazhi.matching.model import Candidate, Params, Post, Rules, Weights
 
 COMPONENTS: tuple[str, ...] = (
@@ -23,8 +25,20 @@ COMPONENTS: tuple[str, ...] = (
 )
 
 
+_SCALARS = (int, float, str, bool, type(None))
+
+
 def _plain(value: Any) -> Any:
     """A JSON-safe copy: sets become sorted lists, tuples lists, mapping keys strings."""
+    kind = type(value)
+    if kind in _SCALARS:
+        return value
+    if kind is list or kind is tuple:
+        return [_plain(item) for item in value]
+    if kind is dict:
+        return {str(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, np.generic):
+        return value.item()
     if isinstance(value, frozenset | set):
         return sorted(_plain(item) for item in value)
     if isinstance(value, tuple | list):

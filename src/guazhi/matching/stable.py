@@ -28,33 +28,33 @@ Key = tuple[int, float, int]
 
 
 class Preferences:
-    """Each candidate's list (lazily) and each post's order over candidates."""
+    """Each candidate's list (built when first needed) and each post's order over candidates."""
 
     def __init__(self, problem: Problem, edges: EdgeScores) -> None:
         self.problem = problem
         self.edges = edges
-        self._lists: dict[int, list[int]] = {}
-        self._weights: dict[int, dict[int, float]] = {}
+        self._lists: dict[int, np.ndarray] = {}
 
-    def candidate_list(self, i: int) -> list[int]:
+    def candidate_list(self, i: int) -> np.ndarray:
         found = self._lists.get(i)
         if found is not None:
             return found
-        cols, weights = self.edges.row(i)
-        scores = dict(zip(cols.tolist(), weights.tolist(), strict=True))
         ranks = self.problem.choice_rank[i]
-        ranked = sorted((rank, j) for j, rank in ranks.items() if j in scores)
-        out = [j for _, j in ranked]
-        if not self.problem.rules.require_choice:
-            taken = set(out)
-            out += [j for j in sorted(scores, key=lambda j: (-scores[j], j)) if j not in taken]
-        self._lists[i] = out
-        self._weights[i] = scores
-        return out
+        ranked = np.array(
+            [j for j in sorted(ranks, key=ranks.__getitem__) if self.edges.weight(i, j) > 0],
+            dtype=np.int64,
+        )
+        if self.problem.rules.require_choice:
+            found = ranked
+        else:
+            cols, weights = self.edges.row(i)
+            rest = cols[np.lexsort((cols, -weights))].astype(np.int64)
+            found = np.concatenate([ranked, rest[~np.isin(rest, ranked)]])
+        self._lists[i] = found
+        return found
 
     def score(self, i: int, j: int) -> float:
-        self.candidate_list(i)
-        return self._weights[i].get(j, 0.0)
+        return self.edges.weight(i, j)
 
     def key(self, i: int, j: int) -> Key:
         """How post j ranks candidate i: lower is better."""
@@ -83,7 +83,7 @@ def deferred_acceptance(
         wishes = prefs.candidate_list(i)
         if next_choice[i] >= len(wishes):
             continue
-        j = wishes[next_choice[i]]
+        j = int(wishes[next_choice[i]])
         next_choice[i] += 1
         turned_away: list[int] = []
         if board.free_slots(j) > 0:
@@ -129,8 +129,9 @@ def blocking_pairs(
     for i in (int(i) for i in np.flatnonzero(open_rows)):
         wishes = prefs.candidate_list(i)
         current = board.post_of.get(i)
-        better = wishes[: wishes.index(current)] if current in wishes else wishes
-        for j in better:
+        at = np.flatnonzero(wishes == current) if current is not None else np.zeros(0, dtype=int)
+        better = wishes[: at[0]] if len(at) else wishes
+        for j in (int(j) for j in better):
             displaced: list[int] = []
             if board.free_slots(j) <= 0:
                 movable = [x for x in board.holders[j] if x not in board.pinned]

@@ -41,6 +41,10 @@ STOPWORDS: frozenset[str] = frozenset(
     }
 )
 _WORDLIKE = re.compile(r"\w")
+# jieba cuts each run of these characters on its own (its re_han_default) and yields whatever
+# lies between them one character at a time, which tokenize() drops. So a text's tokens are its
+# runs' tokens in order, and a run seen before (a phrase many duties texts share) is cut once.
+_RUN = re.compile("[\u4e00-\u9fd5a-zA-Z0-9+#&\\._%\\-]+")
 
 _lock = threading.Lock()
 _tokenizer: jieba.Tokenizer | None = None
@@ -61,28 +65,37 @@ def _jieba() -> jieba.Tokenizer:
         return _tokenizer
 
 
+def _keep(words: list[str]) -> list[str]:
+    lowered = (word.strip().lower() for word in words)
+    return [
+        word
+        for word in lowered
+        if len(word) >= 2 and word not in STOPWORDS and _WORDLIKE.search(word)
+    ]
+
+
 def tokenize(text: str) -> list[str]:
     """The words of a text that can carry meaning: jieba's dictionary segmentation (no HMM
     guessing of unknown words, which is slower and adds nothing to matching), lower-cased,
     at least two characters, stop words removed."""
-    words = (word.strip().lower() for word in _jieba().lcut(text, HMM=False))
-    return [
-        word
-        for word in words
-        if len(word) >= 2 and word not in STOPWORDS and _WORDLIKE.search(word)
-    ]
+    return _keep(_jieba().lcut(text, HMM=False))
 
 
 def tokenize_all(
     texts: Sequence[str], progress: Callable[[int], None] | None = None
 ) -> list[list[str]]:
-    """tokenize() over many texts; equal texts are cut once. progress(done) every 500 texts."""
-    cache: dict[str, list[str]] = {}
+    """tokenize() over many texts, each run of characters jieba cuts on its own cut once.
+    progress(done) every 500 texts."""
+    tokenizer = _jieba()
+    runs: dict[str, list[str]] = {}
     out: list[list[str]] = []
     for number, text in enumerate(texts, 1):
-        tokens = cache.get(text) if text else []
-        if tokens is None:
-            tokens = cache[text] = tokenize(text)
+        tokens: list[str] = []
+        for run in _RUN.findall(text):
+            found = runs.get(run)
+            if found is None:
+                found = runs[run] = _keep(tokenizer.lcut(run, HMM=False))
+            tokens.extend(found)
         out.append(tokens)
         if progress is not None and number % 500 == 0:
             progress(number)
