@@ -143,7 +143,7 @@ def test_the_batch_on_duty_went_through_every_step_and_is_active(loaded) -> None
     assert runs[0].result is not None
     placed = {int(c): p for c, p in runs[0].result["assignments"].items()}
     assert dict(people.values_list("cadre_id", "post_id")) == placed
-    assert len(placed) == 15
+    assert len(placed) == 16
     assert set(people.values_list("state", "start_date", "party_transfer_on")) == {
         (AssignmentState.ACTIVE, dt.date(2026, 3, 2), dt.date(2026, 3, 16))
     }
@@ -159,7 +159,7 @@ def test_the_batch_on_duty_went_through_every_step_and_is_active(loaded) -> None
     # Two groups cover everyone; three training sessions before the term, few excused.
     groups = Group.objects.filter(batch=batch).order_by("name")
     assert [group.name for group in groups] == [name for name, _counties in demo.GROUPS]
-    assert sum(group.members.count() for group in groups) == 15
+    assert sum(group.members.count() for group in groups) == 16
     assert all(group.leader and group.deputy for group in groups)
     sessions = TrainingSession.objects.filter(batch=batch).order_by("starts_at")
     assert [s.starts_at.date() for s in sessions] == [
@@ -171,9 +171,9 @@ def test_the_batch_on_duty_went_through_every_step_and_is_active(loaded) -> None
         Counter(s.attendance.values_list("status", flat=True)) for s in sessions.order_by("id")
     ]
     assert counts == [
-        {AttendanceStatus.PRESENT: 15},
-        {AttendanceStatus.PRESENT: 13, AttendanceStatus.EXCUSED: 2},
-        {AttendanceStatus.PRESENT: 14, AttendanceStatus.EXCUSED: 1},
+        {AttendanceStatus.PRESENT: 16},
+        {AttendanceStatus.PRESENT: 14, AttendanceStatus.EXCUSED: 2},
+        {AttendanceStatus.PRESENT: 15, AttendanceStatus.EXCUSED: 1},
     ]
 
 
@@ -198,7 +198,7 @@ def test_the_recruiting_batch_has_an_open_call_applications_and_waiting_recommen
         dt.time(17, 30),
     )
     applications = Application.objects.filter(batch=batch, state=ApplicationState.SUBMITTED)
-    assert applications.count() == 39
+    assert applications.count() == 38
     recommended = Recommendation.objects.filter(batch=batch).select_related("recommending_unit")
     assert sorted(r.recommending_unit.name for r in recommended) == [
         "江州学院",
@@ -221,7 +221,7 @@ def test_the_demo_is_the_same_on_every_load(db) -> None:  # type: ignore[no-unty
         return shown
 
     first = loaded_once()
-    assert len(first["assignments"]) == 15
+    assert len(first["assignments"]) == 16
     assert loaded_once() == first
 
 
@@ -418,11 +418,11 @@ def test_demo_data_prints_the_batches_and_the_group_leaders_group(db) -> None:  
     call_command("demo_data", stdout=out)
     printed = out.getvalue()
     assert (
-        "2026年江州市第十批挂职干部（在岗）：17 个岗位，32 人报名，在岗 15 人，2 个小组" in printed
+        "2026年江州市第十批挂职干部（在岗）：17 个岗位，32 人报名，在岗 16 人，2 个小组" in printed
     )
     closes = timezone.localdate() + dt.timedelta(days=30)
     assert (
-        "2027年江州市第十一批挂职干部（报名中）：18 个岗位，39 人报名，2 人获推荐待确认，"
+        "2027年江州市第十一批挂职干部（报名中）：18 个岗位，38 人报名，2 人获推荐待确认，"
         f"报名截止 {closes:%Y-%m-%d} 17:30"
     ) in printed
     assert re.search(

@@ -312,7 +312,7 @@ def _too_big(name: str, limit: int) -> ValidationFailed:
 def attachment_delete(*, actor: Any, attachment: Attachment) -> None:
     """Remove a file from its record. The caller checks that `actor` may change the owner.
     The stored file is removed after commit, so a rollback keeps both."""
-    attachment = Attachment.objects.select_for_update().get(pk=attachment.pk)
+    attachment = Attachment.objects.select_for_update(of=("self",)).get(pk=attachment.pk)
     audit_record(
         actor=actor,
         action="attachment.delete",

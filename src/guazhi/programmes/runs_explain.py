@@ -209,10 +209,12 @@ def _not_preferred(detail: Mapping[str, Any], labels: Labels) -> str:
 
 def _no_feasible(detail: Mapping[str, Any], labels: Labels) -> str:
     counts = detail.get("reasons") or {}
+    # In the order of RULE_NAMES, not of the stored dict: the engine counts posts in id order,
+    # which differs between databases, and the sentence must not.
     parts = [
-        _("%(reason)s %(n)s 个岗位") % {"reason": str(RULE_NAMES[code]), "n": n}
-        for code, n in counts.items()
-        if code in RULE_NAMES and n
+        _("%(reason)s %(n)s 个岗位") % {"reason": str(label), "n": counts[code]}
+        for code, label in RULE_NAMES.items()
+        if counts.get(code)
     ]
     if not parts:
         return _("没有符合硬性条件的岗位。")

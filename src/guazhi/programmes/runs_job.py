@@ -39,7 +39,11 @@ class RunFailed(GuazhiError):
 
 def _fail(run_pk: int, actor: Any, message: str, detail: dict[str, Any]) -> None:
     with transaction.atomic():
-        run = MatchingRun.objects.select_for_update().select_related("batch").get(pk=run_pk)
+        run = (
+            MatchingRun.objects.select_for_update(of=("self",))
+            .select_related("batch")
+            .get(pk=run_pk)
+        )
         run.state = RunState.FAILED
         run.error = message
         run.finished_at = timezone.now()
@@ -86,7 +90,11 @@ def run_compute(
         raise RunFailed(RESULT_BROKEN)
     data = result.to_dict()
     with transaction.atomic():
-        run = MatchingRun.objects.select_for_update().select_related("batch").get(pk=run_pk)
+        run = (
+            MatchingRun.objects.select_for_update(of=("self",))
+            .select_related("batch")
+            .get(pk=run_pk)
+        )
         run.result = data
         run.objective = float(result.objective)
         run.fingerprint = fingerprint(run.inputs["engine"], data)

@@ -241,7 +241,11 @@ def batch_update(
 ) -> Batch:
     """Change a batch's fields (those given) and, when given, its dispatching units."""
     _unknown(fields)
-    batch = Batch.objects.select_for_update().select_related("coordinating_org").get(pk=batch.pk)
+    batch = (
+        Batch.objects.select_for_update(of=("self",))
+        .select_related("coordinating_org")
+        .get(pk=batch.pk)
+    )
     if not _manages(actor, batch.coordinating_org, batch):
         raise Forbidden(_("您不是该批次的组织协调单位管理人员。"))
     if batch.state == BatchState.CLOSED:
@@ -295,7 +299,11 @@ def batch_transition(*, actor: User, batch: Batch, to_state: str, reason: str) -
     Refusals change nothing: a move not in the table (InvalidTransition), a role the move does
     not allow (Forbidden), no reason (ValidationFailed), or a stage with nothing to work on
     yet (InvalidTransition naming what is missing)."""
-    batch = Batch.objects.select_for_update().select_related("coordinating_org").get(pk=batch.pk)
+    batch = (
+        Batch.objects.select_for_update(of=("self",))
+        .select_related("coordinating_org")
+        .get(pk=batch.pk)
+    )
     from_state = batch.state
     roles = BATCH_TRANSITIONS.get((from_state, to_state))
     if roles is None:

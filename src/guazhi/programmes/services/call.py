@@ -71,7 +71,11 @@ def _when(value: dt.datetime) -> str:
 
 
 def _locked_batch(batch: Batch) -> Batch:
-    return Batch.objects.select_for_update().select_related("coordinating_org").get(pk=batch.pk)
+    return (
+        Batch.objects.select_for_update(of=("self",))
+        .select_related("coordinating_org")
+        .get(pk=batch.pk)
+    )
 
 
 # The notice ---------------------------------------------------------------------------------
@@ -117,7 +121,7 @@ def notice_save(
             % {"state": batch.get_state_display()}
         )
     title, body = (title or "").strip(), (body or "").strip()
-    notice = Notice.objects.select_for_update().filter(batch=batch).first()
+    notice = Notice.objects.select_for_update(of=("self",)).filter(batch=batch).first()
     # An unchanged deadline that has since passed is not the editor's mistake; a new one is.
     check_deadline = notice is None or notice.deadline != deadline
     errors = _notice_errors(batch, title, body, deadline, check_deadline=check_deadline)
@@ -171,7 +175,7 @@ def notice_publish(*, actor: User, batch: Batch) -> Notice:
     """Publish the notice: the cadres of the dispatching units see it and may apply."""
     batch = _locked_batch(batch)
     _check_notice_manager(actor, batch)
-    notice = Notice.objects.select_for_update().filter(batch=batch).first()
+    notice = Notice.objects.select_for_update(of=("self",)).filter(batch=batch).first()
     if notice is None:
         raise ValidationFailed(_("请先填写并保存选派通知，再发布。"))
     if notice.published_at is not None:
@@ -214,7 +218,11 @@ def _own_profile(actor: User) -> CadreProfile:
         # Missing data rather than a missing right (an admin holds every role, and a cadre's
         # account may not be linked yet): said as a message, not as a refused page.
         raise ValidationFailed(_("您的账号没有关联干部档案，不能报名。"))
-    return CadreProfile.objects.select_for_update().select_related("home_unit").get(pk=profile.pk)
+    return (
+        CadreProfile.objects.select_for_update(of=("self",))
+        .select_related("home_unit")
+        .get(pk=profile.pk)
+    )
 
 
 def _published_notice(batch: Batch) -> Notice:
@@ -270,7 +278,9 @@ def application_submit(
     batch = Batch.objects.get(pk=batch.pk)
     notice = _published_notice(batch)
     recommendation = (
-        Recommendation.objects.select_for_update().filter(batch=batch, cadre=profile).first()
+        Recommendation.objects.select_for_update(of=("self",))
+        .filter(batch=batch, cadre=profile)
+        .first()
     )
     _check_recruiting(batch)
     if timezone.now() >= notice.deadline and recommendation is None:
@@ -289,7 +299,11 @@ def application_submit(
         raise ValidationFailed(_("报名信息有误。"), detail=errors)
 
     now = timezone.now()
-    application = Application.objects.select_for_update().filter(batch=batch, cadre=profile).first()
+    application = (
+        Application.objects.select_for_update(of=("self",))
+        .filter(batch=batch, cadre=profile)
+        .first()
+    )
     confirms = recommendation is not None
     if application is None:
         application = Application.objects.create(
@@ -349,7 +363,7 @@ def application_withdraw(*, actor: User, batch: Batch) -> Application:
     profile = _own_profile(actor)
     batch = Batch.objects.get(pk=batch.pk)
     application = (
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(of=("self",))
         .filter(batch=batch, cadre=profile, state=ApplicationState.SUBMITTED)
         .first()
     )
@@ -390,7 +404,11 @@ def recommendation_create(
 ) -> Recommendation:
     """Recommend a cadre of one's units for the batch. The cadre must still confirm by applying;
     until then they are listed apart and do not enter matching."""
-    profile = CadreProfile.objects.select_for_update().select_related("home_unit").get(pk=cadre.pk)
+    profile = (
+        CadreProfile.objects.select_for_update(of=("self",))
+        .select_related("home_unit")
+        .get(pk=cadre.pk)
+    )
     batch = Batch.objects.select_related("coordinating_org").get(pk=batch.pk)
     if not scopes_of(actor).covers(profile.home_unit.path, RECOMMENDER_ROLES, batch_id=batch.pk):
         raise Forbidden(_("%(name)s不在您的管辖范围内，不能推荐。") % {"name": profile.name})
@@ -446,7 +464,9 @@ def recommendation_decline(*, actor: User, batch: Batch) -> Recommendation:
     profile = _own_profile(actor)
     batch = Batch.objects.get(pk=batch.pk)
     recommendation = (
-        Recommendation.objects.select_for_update().filter(batch=batch, cadre=profile).first()
+        Recommendation.objects.select_for_update(of=("self",))
+        .filter(batch=batch, cadre=profile)
+        .first()
     )
     if recommendation is None:
         raise ValidationFailed(_("您在本批次没有收到推荐。"))
@@ -480,7 +500,7 @@ def host_preferences_set(
     """Replace the host's ranking of the post's applicants: `ranking` lists cadre ids, most
     wanted first; an empty list clears it. Optional; matching reads it as a preference."""
     post = (
-        Post.objects.select_for_update()
+        Post.objects.select_for_update(of=("self",))
         .select_related("batch__coordinating_org", "host_unit")
         .get(pk=post.pk)
     )
@@ -547,7 +567,12 @@ def demo_call(
     the services. Returns the applications made.
     """
     rng = random.Random(seed)
-    posts = list(Post.objects.filter(batch=batch).select_related("host_unit"))
+    # By name, not by the default order: that follows unit paths, which are made of ids, and
+    # the same demo must come out the same in any database.
+    posts = sorted(
+        Post.objects.filter(batch=batch).select_related("host_unit"),
+        key=lambda post: (post.host_unit.name_pinyin, post.title, post.portfolio),
+    )
     if not posts:
         raise ValidationFailed(_("本批次还没有岗位。"))
     notice = Notice.objects.filter(batch=batch).first()

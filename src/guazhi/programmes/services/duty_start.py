@@ -41,7 +41,7 @@ REASON_REQUIRED = (Outcome.ENDED_EARLY, Outcome.EXTENDED)
 
 def _locked(assignment: Assignment) -> Assignment:
     return (
-        Assignment.objects.select_for_update()
+        Assignment.objects.select_for_update(of=("self",))
         .select_related("batch__coordinating_org", "cadre", "host_unit", "post")
         .get(pk=assignment.pk)
     )

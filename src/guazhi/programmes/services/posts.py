@@ -132,7 +132,11 @@ def _host_unit_error(actor: User, batch: Batch, unit: Organisation | None) -> st
 
 
 def _locked_batch(actor: User, batch: Batch) -> Batch:
-    batch = Batch.objects.select_for_update().select_related("coordinating_org").get(pk=batch.pk)
+    batch = (
+        Batch.objects.select_for_update(of=("self",))
+        .select_related("coordinating_org")
+        .get(pk=batch.pk)
+    )
     if not can_manage_batch(actor=actor, batch=batch):
         raise Forbidden(_("您不是该批次的组织协调单位管理人员。"))
     check_posts_editable(batch)
@@ -184,7 +188,7 @@ def post_update(*, actor: User, post: Post, **fields: Any) -> Post:
     """Change the given fields of a post; a host unit already on it stays acceptable."""
     _unknown(fields)
     batch = _locked_batch(actor, post.batch)
-    post = Post.objects.select_for_update().select_related("host_unit").get(pk=post.pk)
+    post = Post.objects.select_for_update(of=("self",)).select_related("host_unit").get(pk=post.pk)
     before = {name: getattr(post, name) for name in POST_FIELDS}
     merged = before | _clean(fields)
     errors = post_field_errors(merged)

@@ -66,7 +66,11 @@ def _require_matching(batch: Batch, message: str) -> None:
 
 
 def _locked_batch(batch: Batch) -> Batch:
-    return Batch.objects.select_for_update().select_related("coordinating_org").get(pk=batch.pk)
+    return (
+        Batch.objects.select_for_update(of=("self",))
+        .select_related("coordinating_org")
+        .get(pk=batch.pk)
+    )
 
 
 # Pins and forbids ----------------------------------------------------------------------------
@@ -314,7 +318,7 @@ def run_adopt(*, actor: Any, run: MatchingRun) -> list[Assignment]:
         batch = _locked_batch(run.batch)
         _require_manager(actor, batch)
         _require_matching(batch, _("只有在匹配阶段才能采纳匹配方案。"))
-        run = MatchingRun.objects.select_for_update().get(pk=run.pk, batch=batch)
+        run = MatchingRun.objects.select_for_update(of=("self",)).get(pk=run.pk, batch=batch)
         run.batch = batch
         if run.state != RunState.DONE or run.result is None:
             raise InvalidTransition(_("该匹配方案尚未计算完成，不能采纳。"))
@@ -336,7 +340,7 @@ def run_adopt(*, actor: Any, run: MatchingRun) -> list[Assignment]:
         }
         problems = _adoption_problems(run, pairs, posts)
         earlier = list(
-            Assignment.objects.select_for_update()
+            Assignment.objects.select_for_update(of=("self",))
             .filter(batch=batch, state=AssignmentState.PROPOSED, run__isnull=False)
             .order_by("id")
         )

@@ -81,14 +81,18 @@ def _check_manager(actor: User, batch: Batch) -> None:
 def _locked_batch(batch: Batch) -> Batch:
     """The batch row locked for this transaction: state checks read it fresh, and two people
     starting (or approving) the same publicity at once are served one after the other."""
-    return Batch.objects.select_for_update().select_related("coordinating_org").get(pk=batch.pk)
+    return (
+        Batch.objects.select_for_update(of=("self",))
+        .select_related("coordinating_org")
+        .get(pk=batch.pk)
+    )
 
 
 def _current_publicity(batch: Batch, *, lock: bool = False) -> Publicity | None:
     """The batch's current publicity (the latest not withdrawn), locked when asked."""
     found = Publicity.objects.filter(batch=batch, withdrawn_at__isnull=True).order_by("-id")
     if lock:
-        found = found.select_for_update()
+        found = found.select_for_update(of=("self",))
     return found.first()
 
 
@@ -160,7 +164,7 @@ def selection_step_record(
         detail: dict[str, Any] = {"kind": kind, "date": str(held_on)}
         event_note = _("记录%(step)s：%(date)s") % {"step": label, "date": format_date(held_on)}
     else:
-        step = SelectionStep.objects.select_for_update().get(pk=step.pk)
+        step = SelectionStep.objects.select_for_update(of=("self",)).get(pk=step.pk)
         before = {"held_on": step.held_on, "note": step.note}
         step.held_on, step.note, step.recorded_by = held_on, note, actor
         changes = changed_fields(step, before, ["held_on", "note"])
@@ -201,7 +205,7 @@ def assignment_cancel(*, actor: User, assignment: Assignment, reason: str) -> As
             detail={"reason": _("取消原因不能超过%(n)s个字。") % {"n": NOTE_MAX}},
         )
     assignment = (
-        Assignment.objects.select_for_update()
+        Assignment.objects.select_for_update(of=("self",))
         .select_related("batch", "cadre", "post", "host_unit")
         .get(pk=assignment.pk)
     )
@@ -323,7 +327,7 @@ def _open_publicity(publicity: Publicity) -> Publicity:
     """The publicity locked, refusing when it is withdrawn or already approved (the record is
     closed)."""
     publicity = (
-        Publicity.objects.select_for_update()
+        Publicity.objects.select_for_update(of=("self",))
         .select_related("batch__coordinating_org")
         .get(pk=publicity.pk)
     )
@@ -430,7 +434,7 @@ def objection_resolve(
     _check_manager(actor, objection.publicity.batch)
     publicity = _open_publicity(objection.publicity)
     objection = (
-        Objection.objects.select_for_update()
+        Objection.objects.select_for_update(of=("self",))
         .select_related("assignment__cadre")
         .get(pk=objection.pk)
     )
@@ -496,7 +500,7 @@ def publicity_approve(*, actor: User, batch: Batch, note: str = "") -> Publicity
         else 0
     )
     proposed = list(
-        Assignment.objects.select_for_update()
+        Assignment.objects.select_for_update(of=("self",))
         .filter(batch=batch, state=AssignmentState.PROPOSED)
         .order_by("pk")
     )
