@@ -14,21 +14,15 @@ from django.utils.translation import gettext_lazy as _
 
 from guazhi.core.forms import GuazhiForm
 from guazhi.orgs import vocab
-from guazhi.orgs.forms.units import UnitChoiceField, unit_option_label
+from guazhi.orgs.forms.units import unit_option_label
 from guazhi.orgs.models import Organisation
+from guazhi.programmes.forms.common import date_field, service_fields, tree_depth, unit_field
 from guazhi.programmes.models import Batch, Direction
 from guazhi.programmes.services.batches import BATCH_FIELDS, REASON_MAX
 
 
 def _label(name: str) -> Any:
     return Batch._meta.get_field(name).verbose_name  # type: ignore[union-attr]
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self) -> None:
-        super().__init__(format="%Y-%m-%d")
 
 
 class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
@@ -116,13 +110,8 @@ class BatchForm(GuazhiForm):
     full_time = forms.BooleanField(
         label=_label("full_time"), required=False, help_text=_("不勾选表示非全日制挂职。")
     )
-    term_start = forms.DateField(label=_label("term_start"), required=False, widget=DateInput())
-    term_end = forms.DateField(
-        label=_label("term_end"),
-        required=False,
-        widget=DateInput(),
-        help_text=_("应晚于开始日期；挂职期限一般为1至2年。"),
-    )
+    term_start = date_field(_label("term_start"))
+    term_end = date_field(_label("term_end"), help_text=_("应晚于开始日期；挂职期限一般为1至2年。"))
     max_age = _number(
         "max_age",
         _("留空表示不限。常见要求：科级及以下不超过40周岁，处级不超过45周岁。"),
@@ -186,17 +175,14 @@ class BatchForm(GuazhiForm):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        depth = min(
-            (path.count(".") - 1 for path in units.values_list("path", flat=True)), default=0
-        )
-        self.fields["coordinating_org"] = UnitChoiceField(
-            queryset=units,
+        depth = tree_depth(units)
+        self.fields["coordinating_org"] = unit_field(
+            units,
             base_depth=depth,
             label=_label("coordinating_org"),
-            required=False,
             empty_label=_("请选择"),
             help_text=_("负责本批次的组织部门，须为您管辖的单位。"),
-            error_messages={"invalid_choice": _("组织协调单位不存在或不在您的管辖范围内。")},
+            invalid=_("组织协调单位不存在或不在您的管辖范围内。"),
         )
         self.fields["dispatching_orgs"] = UnitMultipleChoiceField(
             queryset=units,
@@ -210,21 +196,18 @@ class BatchForm(GuazhiForm):
             widget=forms.SelectMultiple(attrs={"size": 8}),
             error_messages={"invalid_choice": _("派出单位不存在或不在您的管辖范围内。")},
         )
-        party_depth = min(
-            (path.count(".") - 1 for path in parties.values_list("path", flat=True)), default=0
-        )
+        party_depth = tree_depth(parties)
         for name, help_text in (
             ("co_managing_org", _("选填：协助日常管理的单位。")),
             ("supervising_org", _("选填：总体负责的上级组织部门。")),
         ):
-            self.fields[name] = UnitChoiceField(
-                queryset=parties,
+            self.fields[name] = unit_field(
+                parties,
                 base_depth=party_depth,
                 label=_label(name),
-                required=False,
                 empty_label=_("（无）"),
                 help_text=help_text,
-                error_messages={"invalid_choice": _("所选单位不存在或不在可选范围内。")},
+                invalid=_("所选单位不存在或不在可选范围内。"),
             )
 
     @staticmethod
@@ -240,11 +223,8 @@ class BatchForm(GuazhiForm):
 
     def batch_fields(self) -> dict[str, Any]:
         """The cleaned values as services.batches takes them (dispatching_orgs apart)."""
-        data = self.cleaned_data
-        fields = {name: data.get(name) for name in BATCH_FIELDS}
-        for name in ("name", "direction", "min_rank", "max_rank", "min_education"):
-            fields[name] = fields[name] or ""
-        return fields
+        text = ("name", "direction", "min_rank", "max_rank", "min_education")
+        return service_fields(self, BATCH_FIELDS, text=text)
 
     def dispatching(self) -> Iterable[Organisation]:
         return list(self.cleaned_data.get("dispatching_orgs") or [])

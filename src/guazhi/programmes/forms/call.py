@@ -14,17 +14,9 @@ from django.utils.translation import gettext_lazy as _
 
 from guazhi.core.forms import GuazhiForm
 from guazhi.orgs.models import CadreProfile
+from guazhi.programmes.forms.common import DATETIME_LOCAL, DateTimeLocalInput
 from guazhi.programmes.models import Notice, Post
 from guazhi.programmes.services.call import COMMENT_MAX, STATEMENT_MAX, TITLE_MAX
-
-DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
-
-
-class DateTimeLocalInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self) -> None:
-        super().__init__(format=DATETIME_LOCAL)
 
 
 class NoticeForm(GuazhiForm):

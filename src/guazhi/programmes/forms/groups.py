@@ -13,29 +13,17 @@ from django.utils.translation import gettext_lazy as _
 
 from guazhi.core.attachments import max_attachment_bytes, size_text
 from guazhi.core.forms import GuazhiForm
+from guazhi.programmes.forms.common import DateTimeLocalInput, date_field, service_fields
 from guazhi.programmes.models import Assignment, AttendanceStatus, Outcome
 
 
-def _date(label: Any, *, required: bool = False, help_text: Any = "") -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        help_text=help_text,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-
-
-def _datetime(label: Any, *, required: bool = False) -> forms.DateTimeField:
-    return forms.DateTimeField(
-        label=label,
-        required=required,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-    )
+def _datetime(label: Any) -> forms.DateTimeField:
+    return forms.DateTimeField(label=label, required=False, widget=DateTimeLocalInput())
 
 
 class ReportDutyForm(GuazhiForm):
-    start_date = _date(_("到岗日期"), required=True)
-    party_transfer_on = _date(
+    start_date = date_field(_("到岗日期"), required=True)
+    party_transfer_on = date_field(
         _("党组织关系转接日期"), help_text=_("尚未转接的可留空，转接后再登记。")
     )
     party_transfer_note = forms.CharField(
@@ -47,7 +35,7 @@ class ReportDutyForm(GuazhiForm):
 
 
 class PartyTransferForm(GuazhiForm):
-    party_transfer_on = _date(_("党组织关系转接日期"), required=True)
+    party_transfer_on = date_field(_("党组织关系转接日期"), required=True)
     party_transfer_note = forms.CharField(
         label=_("党组织关系转接说明"),
         required=False,
@@ -57,14 +45,14 @@ class PartyTransferForm(GuazhiForm):
 
 class OutcomeForm(GuazhiForm):
     outcome = forms.ChoiceField(label=_("挂职结果"), choices=[("", _("请选择")), *Outcome.choices])
-    on = _date(_("日期"), required=True)
+    on = date_field(_("日期"), required=True)
     reason = forms.CharField(
         label=_("原因或说明"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("提前结束和延长须填写原因。"),
     )
-    extended_to = _date(_("延长至"), help_text=_("仅“延长”填写：新的期满日期。"))
+    extended_to = date_field(_("延长至"), help_text=_("仅“延长”填写：新的期满日期。"))
 
 
 def member_label(assignment: Assignment) -> str:
@@ -133,6 +121,11 @@ class TrainingSessionForm(GuazhiForm):
     description = forms.CharField(
         label=_("内容简介"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
+
+    def session_fields(self) -> dict[str, Any]:
+        """The cleaned values as services.groups takes them."""
+        names = ("topic", "starts_at", "ends_at", "place", "description")
+        return service_fields(self, names, text=("topic", "place", "description"))
 
 
 class AttendanceRowForm(GuazhiForm):

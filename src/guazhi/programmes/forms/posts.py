@@ -10,8 +10,8 @@ from guazhi.core.forms import GuazhiForm
 from guazhi.core.text import join_list
 from guazhi.orgs import services as org_services
 from guazhi.orgs import vocab
-from guazhi.orgs.forms.units import UnitChoiceField
 from guazhi.orgs.models import Organisation
+from guazhi.programmes.forms.common import service_fields, tree_depth, unit_field
 from guazhi.programmes.models import Post
 from guazhi.programmes.services.posts import POST_FIELDS
 
@@ -80,16 +80,12 @@ class PostForm(GuazhiForm):
 
     def __init__(self, *args: Any, units: QuerySet[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        depth = min(
-            (path.count(".") - 1 for path in units.values_list("path", flat=True)), default=0
-        )
-        self.fields["host_unit"] = UnitChoiceField(
-            queryset=units,
-            base_depth=depth,
+        self.fields["host_unit"] = unit_field(
+            units,
+            base_depth=tree_depth(units),
             label=_label("host_unit"),
-            required=False,
             empty_label=_("请选择"),
-            error_messages={"invalid_choice": _("接收单位不存在或不在您的管辖范围内。")},
+            invalid=_("接收单位不存在或不在您的管辖范围内。"),
         )
         self.order_fields(self.field_order)
 
@@ -103,9 +99,8 @@ class PostForm(GuazhiForm):
 
     def post_fields(self) -> dict[str, Any]:
         """The cleaned values as services.posts takes them."""
-        fields = {name: self.cleaned_data.get(name) for name in POST_FIELDS}
+        text = ("title", "portfolio", "duties", "location", "rank")
+        fields = service_fields(self, POST_FIELDS, text=text)
         for name in ("required_tags", "preferred_tags"):
             fields[name] = org_services.parse_tags(fields[name] or "")
-        for name in ("title", "portfolio", "duties", "location", "rank"):
-            fields[name] = fields[name] or ""
         return fields

@@ -1,31 +1,31 @@
 """Forms of vetting, decision, publicity, objections and approval: they parse what people type;
 the rules (dates in order, the period, who may be named) live in services.selection."""
 
+from typing import Any
+
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from guazhi.core.forms import GuazhiForm
+from guazhi.programmes.forms.common import date_field
 from guazhi.programmes.models import Assignment
 from guazhi.programmes.models.assignments import ObjectionChannel
 from guazhi.programmes.services.selection import NOTE_MAX, TEXT_MAX
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self) -> None:
-        super().__init__(format="%Y-%m-%d")
+def _date(label: Any, missing: Any) -> forms.DateField:
+    return date_field(
+        label,
+        required=True,
+        error_messages={"required": missing, "invalid": _("请填写正确的日期。")},
+    )
 
 
 class SelectionStepForm(GuazhiForm):
     """One step (vetting or decision); the page shows one per kind, prefixed with the kind."""
 
-    held_on = forms.DateField(
-        label=_("日期"),
-        widget=DateInput(),
-        error_messages={"required": _("请填写日期。"), "invalid": _("请填写正确的日期。")},
-    )
+    held_on = _date(_("日期"), _("请填写日期。"))
     note = forms.CharField(
         label=_("说明"),
         required=False,
@@ -45,11 +45,7 @@ class AssignmentCancelForm(GuazhiForm):
 
 
 class PublicityStartForm(GuazhiForm):
-    starts_on = forms.DateField(
-        label=_("公示开始日期"),
-        widget=DateInput(),
-        error_messages={"required": _("请填写公示开始日期。"), "invalid": _("请填写正确的日期。")},
-    )
+    starts_on = _date(_("公示开始日期"), _("请填写公示开始日期。"))
     text = forms.CharField(
         label=_("异议反映方式"),
         required=False,
@@ -60,11 +56,7 @@ class PublicityStartForm(GuazhiForm):
 
 
 class ObjectionForm(GuazhiForm):
-    received_on = forms.DateField(
-        label=_("收到日期"),
-        widget=DateInput(),
-        error_messages={"required": _("请填写收到日期。"), "invalid": _("请填写正确的日期。")},
-    )
+    received_on = _date(_("收到日期"), _("请填写收到日期。"))
     channel = forms.ChoiceField(
         label=_("反映方式"), required=False, choices=[("", "—"), *ObjectionChannel.choices]
     )

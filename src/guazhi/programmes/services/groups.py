@@ -73,7 +73,7 @@ class LeaderGrants:
     without_account: list[Assignment]  # a leader or deputy with no (active) account
 
 
-def _group_errors(
+def _checked_choice(
     *,
     batch: Batch,
     group: Group | None,
@@ -81,7 +81,13 @@ def _group_errors(
     members: Sequence[Assignment],
     leader: Assignment | None,
     deputy: Assignment | None,
-) -> dict[str, str]:
+) -> tuple[list[Assignment], Assignment | None, Assignment | None]:
+    """The members locked and read afresh, and the leader and deputy among them; raises
+    ValidationFailed naming every field that is wrong (for a new group, `group` is None)."""
+    locked = _lock_members(members)
+    leader, deputy = _fresh(leader, locked), _fresh(deputy, locked)
+    if len(locked) != len({m.pk for m in members}):
+        raise ValidationFailed(_("所选组员不存在。"), detail={"members": _("所选组员不存在。")})
     errors: dict[str, str] = {}
     if not name:
         errors["name"] = _("请填写小组名称。")
@@ -89,11 +95,9 @@ def _group_errors(
         errors["name"] = _("小组名称不能超过%(n)s个字。") % {"n": NAME_MAX}
     elif Group.objects.filter(batch=batch, name=name).exclude(pk=group.pk if group else 0).exists():
         errors["name"] = _("本批次已有名为“%(name)s”的小组。") % {"name": name}
-    member_ids = {member.pk for member in members}
-    wrong = [m for m in members if m.batch_id != batch.pk or m.state not in SERVING_STATES]
-    elsewhere = [
-        m for m in members if m.group_id is not None and m.group_id != (group and group.pk)
-    ]
+    member_ids = {member.pk for member in locked}
+    wrong = [m for m in locked if m.batch_id != batch.pk or m.state not in SERVING_STATES]
+    elsewhere = [m for m in locked if m.group_id is not None and m.group_id != (group and group.pk)]
     if wrong:
         errors["members"] = _("%(names)s不是本批次已批准或在岗的人员，不能编入小组。") % {
             "names": join_list(m.cadre.name for m in wrong)
@@ -111,14 +115,16 @@ def _group_errors(
         errors["deputy"] = _("副组长须从本组组员中选定。")
     elif deputy is not None and leader is not None and deputy.pk == leader.pk:
         errors["deputy"] = _("副组长不能与组长为同一人。")
-    return errors
+    if errors:
+        raise ValidationFailed(_("小组信息有误。"), detail=errors)
+    return locked, leader, deputy
 
 
 def _lock_members(members: Sequence[Assignment]) -> list[Assignment]:
     """The chosen members, locked and read afresh: another save may have just put one of them
     in another group, which the check after this must see."""
     return list(
-        Assignment.objects.select_for_update()
+        Assignment.objects.select_for_update(of=("self",))
         .filter(pk__in=[member.pk for member in members])
         .select_related("cadre__user", "group")
         .order_by("pk")
@@ -149,15 +155,9 @@ def group_create(
     _check_manager(actor, batch, _("只有组织部门可以建立小组。"))
     _check_batch_state(batch, _("建立小组"))
     name = name.strip()
-    locked = _lock_members(members)
-    leader, deputy = _fresh(leader, locked), _fresh(deputy, locked)
-    if len(locked) != len({m.pk for m in members}):
-        raise ValidationFailed(_("所选组员不存在。"), detail={"members": _("所选组员不存在。")})
-    errors = _group_errors(
-        batch=batch, group=None, name=name, members=locked, leader=leader, deputy=deputy
+    locked, leader, deputy = _checked_choice(
+        batch=batch, group=None, name=name, members=members, leader=leader, deputy=deputy
     )
-    if errors:
-        raise ValidationFailed(_("小组信息有误。"), detail=errors)
     group = Group(batch=batch, name=name, leader=leader, deputy=deputy)
     _by(actor, group)
     group.save()
@@ -195,23 +195,21 @@ def group_update(
 ) -> tuple[Group, LeaderGrants]:
     """Rename the group, change its members, leader and deputy; the group-leader role follows
     (granted to a new leader, revoked from one who leads no group of the batch any more)."""
-    group = Group.objects.select_for_update().select_related("leader", "deputy").get(pk=group.pk)
+    group = (
+        Group.objects.select_for_update(of=("self",))
+        .select_related("leader", "deputy")
+        .get(pk=group.pk)
+    )
     batch = Batch.objects.select_related("coordinating_org").get(pk=group.batch_id)
     group.batch = batch
     _check_manager(actor, batch, _("只有组织部门可以修改小组。"))
     _check_batch_state(batch, _("修改小组"))
     name = name.strip()
-    locked = _lock_members(members)
-    leader, deputy = _fresh(leader, locked), _fresh(deputy, locked)
-    if len(locked) != len({m.pk for m in members}):
-        raise ValidationFailed(_("所选组员不存在。"), detail={"members": _("所选组员不存在。")})
-    errors = _group_errors(
-        batch=batch, group=group, name=name, members=locked, leader=leader, deputy=deputy
+    locked, leader, deputy = _checked_choice(
+        batch=batch, group=group, name=name, members=members, leader=leader, deputy=deputy
     )
-    if errors:
-        raise ValidationFailed(_("小组信息有误。"), detail=errors)
     before_members = list(
-        Assignment.objects.select_for_update()
+        Assignment.objects.select_for_update(of=("self",))
         .filter(group=group)
         .select_related("cadre__user")
         .order_by("pk")
@@ -270,11 +268,13 @@ def group_member_remove(*, actor: Any, assignment: Assignment) -> None:
     lose the group-leader role unless they lead another group of the batch. For other
     services of the programme, which have checked the actor already."""
     assignment = (
-        Assignment.objects.select_for_update().select_related("cadre__user").get(pk=assignment.pk)
+        Assignment.objects.select_for_update(of=("self",))
+        .select_related("cadre__user")
+        .get(pk=assignment.pk)
     )
     if assignment.group_id is None:
         return
-    group = Group.objects.select_for_update().get(pk=assignment.group_id)
+    group = Group.objects.select_for_update(of=("self",)).get(pk=assignment.group_id)
     batch = Batch.objects.select_related("coordinating_org").get(pk=group.batch_id)
     fields = [f for f in ("leader", "deputy") if getattr(group, f"{f}_id") == assignment.pk]
     for field in fields:
@@ -317,7 +317,7 @@ def _sync_leader_roles(
     }
     held = {
         grant.user_id: grant
-        for grant in RoleAssignment.objects.select_for_update().filter(
+        for grant in RoleAssignment.objects.select_for_update(of=("self",)).filter(
             role=Role.GROUP_LEADER,
             organisation=batch.coordinating_org,
             batch=batch,
@@ -374,9 +374,16 @@ def _sync_leader_roles(
 # Training ---------------------------------------------------------------------------------
 
 
-def _session_errors(
-    *, topic: str, starts_at: dt.datetime | None, ends_at: dt.datetime | None, place: str
-) -> dict[str, str]:
+def _checked_session(
+    *,
+    topic: str,
+    starts_at: dt.datetime | None,
+    ends_at: dt.datetime | None,
+    place: str,
+    description: str,
+) -> dict[str, Any]:
+    """A session's fields, trimmed and checked; raises ValidationFailed naming each wrong one."""
+    topic, place, description = topic.strip(), place.strip(), description.strip()
     errors: dict[str, str] = {}
     if not topic:
         errors["topic"] = _("请填写培训主题。")
@@ -388,7 +395,15 @@ def _session_errors(
         errors["ends_at"] = _("结束时间须晚于开始时间。")
     if len(place) > PLACE_MAX:
         errors["place"] = _("地点不能超过%(n)s个字。") % {"n": PLACE_MAX}
-    return errors
+    if errors or starts_at is None:
+        raise ValidationFailed(_("培训信息有误。"), detail=errors)
+    return {
+        "topic": topic,
+        "starts_at": starts_at,
+        "ends_at": ends_at,
+        "place": place,
+        "description": description,
+    }
 
 
 @transaction.atomic
@@ -406,32 +421,24 @@ def training_session_create(
     batch = Batch.objects.select_related("coordinating_org").get(pk=batch.pk)
     _check_manager(actor, batch, _("只有组织部门可以安排岗前培训。"))
     _check_batch_state(batch, _("安排岗前培训"))
-    topic, place, description = topic.strip(), place.strip(), description.strip()
-    errors = _session_errors(topic=topic, starts_at=starts_at, ends_at=ends_at, place=place)
-    if errors or starts_at is None:
-        raise ValidationFailed(_("培训信息有误。"), detail=errors)
-    session = TrainingSession(
-        batch=batch,
-        topic=topic,
-        starts_at=starts_at,
-        ends_at=ends_at,
-        place=place,
-        description=description,
+    values = _checked_session(
+        topic=topic, starts_at=starts_at, ends_at=ends_at, place=place, description=description
     )
+    session = TrainingSession(batch=batch, **values)
     _by(actor, session)
     session.save()
     batch_event_record(
         actor=actor,
         batch=batch,
         kind="training_create",
-        note=_("安排岗前培训“%(topic)s”。") % {"topic": topic},
+        note=_("安排岗前培训“%(topic)s”。") % {"topic": session.topic},
         payload={"session": session.pk},
     )
     audit_record(
         actor=actor,
         action="training.create",
         obj=session,
-        detail={"topic": topic, "starts_at": str(starts_at), "place": place},
+        detail={"topic": session.topic, "starts_at": str(starts_at), "place": session.place},
     )
     return session
 
@@ -446,7 +453,7 @@ def _local(value: Any) -> Any:
 
 def _locked_session(session: TrainingSession) -> TrainingSession:
     return (
-        TrainingSession.objects.select_for_update()
+        TrainingSession.objects.select_for_update(of=("self",))
         .select_related("batch__coordinating_org")
         .get(pk=session.pk)
     )
@@ -468,13 +475,12 @@ def training_session_update(
     session = _locked_session(session)
     _check_manager(actor, session.batch, _("只有组织部门可以修改岗前培训。"))
     _check_batch_state(session.batch, _("修改岗前培训"))
-    topic, place, description = topic.strip(), place.strip(), description.strip()
-    errors = _session_errors(topic=topic, starts_at=starts_at, ends_at=ends_at, place=place)
-    if errors or starts_at is None:
-        raise ValidationFailed(_("培训信息有误。"), detail=errors)
+    values = _checked_session(
+        topic=topic, starts_at=starts_at, ends_at=ends_at, place=place, description=description
+    )
     before = {name: _local(getattr(session, name)) for name in SESSION_FIELDS}
-    session.topic, session.starts_at, session.ends_at = topic, starts_at, ends_at
-    session.place, session.description = place, description
+    for name, value in values.items():
+        setattr(session, name, value)
     changes = changed_fields(session, before, SESSION_FIELDS)
     if not changes:
         return session
@@ -545,14 +551,16 @@ def training_attendance_record(
     (the batch's approved or active people, or already recorded). Errors name the line as
     "entries.<n>.<field>", n from 1. Returns the counts after the change."""
     session = (
-        TrainingSession.objects.select_for_update()
+        TrainingSession.objects.select_for_update(of=("self",))
         .select_related("batch__coordinating_org")
         .get(pk=session.pk)
     )
     batch = session.batch
     _check_manager(actor, batch, _("只有组织部门可以登记培训签到。"))
     _check_batch_state(batch, _("登记培训签到"))
-    recorded = {row.assignment_id: row for row in session.attendance.select_for_update()}
+    recorded = {
+        row.assignment_id: row for row in session.attendance.select_for_update(of=("self",))
+    }
     participants = {
         person.pk: person
         for person in Assignment.objects.filter(

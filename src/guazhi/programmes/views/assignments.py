@@ -13,14 +13,10 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from guazhi.core.errors import InvalidTransition, ValidationFailed
-from guazhi.core.forms import show_service_errors
-from guazhi.core.rendering import render_page
 from guazhi.orgs.access import acting_user, roles_required
 from guazhi.orgs.models import Role
 from guazhi.programmes.forms.groups import OutcomeForm, PartyTransferForm, ReportDutyForm
 from guazhi.programmes.models import Assignment, AssignmentState, Outcome
-from guazhi.programmes.navigation import batch_tabs
 from guazhi.programmes.selectors import groups as selectors
 from guazhi.programmes.selectors.scope import (
     BATCH_READER_ROLES,
@@ -31,6 +27,7 @@ from guazhi.programmes.selectors.scope import (
 )
 from guazhi.programmes.selectors.selection import CANCELLABLE_STATES
 from guazhi.programmes.services import duty_start
+from guazhi.programmes.views.common import render_batch_page, submit
 
 PAGE_SIZE = 50
 
@@ -46,12 +43,11 @@ def assignment_list(request: HttpRequest, batch_pk: int) -> HttpResponse:
     people = selectors.assignment_list(actor=actor, batch=batch, state=state, group=group)
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
     groups = [(str(g.pk), g.name) for g in selectors.group_choices(batch=batch)]
-    return render_page(
+    return render_batch_page(
         request,
         "programmes/assignment_list.html",
+        batch,
         {
-            "batch": batch,
-            "tabs": batch_tabs(actor=actor, batch=batch),
             "page": page,
             "state": state,
             "states": AssignmentState.choices,
@@ -82,13 +78,12 @@ def _actions(actor, assignment: Assignment) -> dict[str, bool]:  # type: ignore[
 def assignment_detail(request: HttpRequest, assignment_pk: int) -> HttpResponse:
     actor = acting_user(request)
     assignment = access_assignment(actor=actor, pk=assignment_pk)
-    return render_page(
+    return render_batch_page(
         request,
         "programmes/assignment_detail.html",
+        assignment.batch,
         {
             "assignment": assignment,
-            "batch": assignment.batch,
-            "tabs": batch_tabs(actor=actor, batch=assignment.batch),
             "history": selectors.assignment_history(actor=actor, assignment=assignment),
             "training": selectors.assignment_training(assignment=assignment),
             **_actions(actor, assignment),
@@ -121,38 +116,34 @@ def assignment_report_duty(request: HttpRequest, assignment_pk: int) -> HttpResp
         )
     if form is not None and data is not None and form.is_valid():
         fields = form.cleaned_data
-        try:
-            if isinstance(form, ReportDutyForm):
-                duty_start.assignment_report_duty(
-                    actor=actor,
-                    assignment=assignment,
-                    start_date=fields["start_date"],
-                    party_transfer_on=fields.get("party_transfer_on"),
-                    party_transfer_note=fields.get("party_transfer_note") or "",
-                )
-                done = gettext("已登记%(name)s报到。")
-            else:
-                duty_start.assignment_party_transfer_record(
-                    actor=actor,
-                    assignment=assignment,
-                    on=fields["party_transfer_on"],
-                    note=fields.get("party_transfer_note") or "",
-                )
-                done = gettext("已登记%(name)s的党组织关系转接。")
-        except ValidationFailed as error:
-            show_service_errors(form, error)
-        except InvalidTransition as error:
-            form.add_error(None, str(error.message))
+        if isinstance(form, ReportDutyForm):
+            saved = submit(
+                form,
+                duty_start.assignment_report_duty,
+                actor=actor,
+                assignment=assignment,
+                **fields,
+            )
+            done = gettext("已登记%(name)s报到。")
         else:
+            saved = submit(
+                form,
+                duty_start.assignment_party_transfer_record,
+                actor=actor,
+                assignment=assignment,
+                on=fields["party_transfer_on"],
+                note=fields.get("party_transfer_note") or "",
+            )
+            done = gettext("已登记%(name)s的党组织关系转接。")
+        if saved is not None:
             messages.success(request, done % {"name": assignment.cadre.name})
             return redirect("programmes:assignment_detail", assignment_pk=assignment.pk)
-    return render_page(
+    return render_batch_page(
         request,
         "programmes/assignment_report_duty.html",
+        assignment.batch,
         {
             "assignment": assignment,
-            "batch": assignment.batch,
-            "tabs": batch_tabs(actor=actor, batch=assignment.batch),
             "form": form,
             "earliest": duty_start.earliest_start(assignment),
             "early_days": duty_start.EARLY_START_DAYS,
@@ -174,33 +165,22 @@ def assignment_outcome(request: HttpRequest, assignment_pk: int) -> HttpResponse
         )
     if form is not None and request.method == "POST" and form.is_valid():
         fields = form.cleaned_data
-        try:
-            duty_start.assignment_outcome_record(
-                actor=actor,
-                assignment=assignment,
-                outcome=fields["outcome"],
-                on=fields["on"],
-                reason=fields.get("reason") or "",
-                extended_to=fields.get("extended_to"),
-            )
-        except ValidationFailed as error:
-            show_service_errors(form, error)
-        except InvalidTransition as error:
-            form.add_error(None, str(error.message))
-        else:
+        recorded = submit(
+            form, duty_start.assignment_outcome_record, actor=actor, assignment=assignment, **fields
+        )
+        if recorded is not None:
             messages.success(
                 request,
                 gettext("已登记%(name)s的挂职结果：%(outcome)s。")
                 % {"name": assignment.cadre.name, "outcome": Outcome(fields["outcome"]).label},
             )
             return redirect("programmes:assignment_detail", assignment_pk=assignment.pk)
-    return render_page(
+    return render_batch_page(
         request,
         "programmes/assignment_outcome.html",
+        assignment.batch,
         {
             "assignment": assignment,
-            "batch": assignment.batch,
-            "tabs": batch_tabs(actor=actor, batch=assignment.batch),
             "form": form,
             "outcome_states": selectors.OUTCOME_BATCH_STATES,
         },

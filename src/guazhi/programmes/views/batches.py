@@ -20,7 +20,6 @@ from guazhi.orgs.access import acting_user, roles_required
 from guazhi.orgs.models import Organisation, User
 from guazhi.programmes.forms.batches import BatchForm, TransitionForm
 from guazhi.programmes.models import BATCH_TRANSITIONS, Batch, BatchState
-from guazhi.programmes.navigation import batch_tabs
 from guazhi.programmes.selectors import batches as selectors
 from guazhi.programmes.selectors.scope import (
     BATCH_MANAGER_ROLES,
@@ -29,6 +28,7 @@ from guazhi.programmes.selectors.scope import (
     can_manage_batch,
 )
 from guazhi.programmes.services import batches as services
+from guazhi.programmes.views.common import render_batch_page, submit
 
 PAGE_SIZE = 50
 # Whoever the table lets move a batch may reach the view; the service checks each move.
@@ -72,10 +72,25 @@ def _units(actor: User, batch: Batch | None = None) -> tuple[QuerySet, QuerySet]
 
 @roles_required(*BATCH_MANAGER_ROLES)
 def batch_create(request: HttpRequest) -> HttpResponse:
+    return _batch_form_page(request, None)
+
+
+@roles_required(*BATCH_MANAGER_ROLES)
+def batch_edit(request: HttpRequest, batch_pk: int) -> HttpResponse:
+    return _batch_form_page(
+        request, access_batch(actor=acting_user(request), pk=batch_pk, manage=True)
+    )
+
+
+def _batch_form_page(request: HttpRequest, batch: Batch | None) -> HttpResponse:
+    """Create a batch (batch None) or edit one: the same form and page."""
     actor = acting_user(request)
-    units, parties = _units(actor)
-    initial = services.batch_defaults()
-    initial["coordinating_org"] = selectors.default_coordinating_org_id(actor=actor)
+    units, parties = _units(actor, batch)
+    if batch is None:
+        initial = services.batch_defaults()
+        initial["coordinating_org"] = selectors.default_coordinating_org_id(actor=actor)
+    else:
+        initial = BatchForm.initial_for(batch)
     form = BatchForm(
         request.POST if request.method == "POST" else None,
         units=units,
@@ -83,58 +98,38 @@ def batch_create(request: HttpRequest) -> HttpResponse:
         initial=initial,
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            batch = services.batch_create(
-                actor=actor, dispatching_orgs=form.dispatching(), **form.batch_fields()
+        fields = {"actor": actor, "dispatching_orgs": form.dispatching(), **form.batch_fields()}
+        if batch is None:
+            saved = submit(form, services.batch_create, **fields)
+        else:  # InvalidTransition: closed while the form was open
+            saved = submit(form, services.batch_update, batch=batch, **fields)
+        if saved is not None:
+            messages.success(
+                request,
+                gettext("已创建批次“%(name)s”。") % {"name": saved.name}
+                if batch is None
+                else gettext("批次信息已保存。"),
             )
-        except ValidationFailed as error:
-            show_service_errors(form, error)
-        else:
-            messages.success(request, gettext("已创建批次“%(name)s”。") % {"name": batch.name})
-            return redirect("programmes:batch_detail", batch_pk=batch.pk)
-    return render_page(
-        request,
-        "programmes/batch_form.html",
-        {"form": form, "batch": None},
-        status=400 if form.is_bound else 200,
+            return redirect("programmes:batch_detail", batch_pk=saved.pk)
+    status = 400 if form.is_bound else 200
+    if batch is None:  # no batch yet, so no tabs
+        return render_page(
+            request, "programmes/batch_form.html", {"form": form, "batch": None}, status=status
+        )
+    return render_batch_page(
+        request, "programmes/batch_form.html", batch, {"form": form}, status=status
     )
 
 
-@roles_required(*BATCH_MANAGER_ROLES)
-def batch_edit(request: HttpRequest, batch_pk: int) -> HttpResponse:
+def _detail_page(
+    request: HttpRequest, batch: Batch, form: TransitionForm | None = None, status: int = 200
+) -> HttpResponse:
     actor = acting_user(request)
-    batch = access_batch(actor=actor, pk=batch_pk, manage=True)
-    units, parties = _units(actor, batch)
-    form = BatchForm(
-        request.POST if request.method == "POST" else None,
-        units=units,
-        parties=parties,
-        initial=BatchForm.initial_for(batch),
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            batch = services.batch_update(
-                actor=actor, batch=batch, dispatching_orgs=form.dispatching(), **form.batch_fields()
-            )
-        except ValidationFailed as error:
-            show_service_errors(form, error)
-        except InvalidTransition as error:  # closed while the form was open
-            form.add_error(None, str(error.message))
-        else:
-            messages.success(request, gettext("批次信息已保存。"))
-            return redirect("programmes:batch_detail", batch_pk=batch.pk)
-    return render_page(
-        request,
-        "programmes/batch_form.html",
-        {"form": form, "batch": batch, "tabs": batch_tabs(actor=actor, batch=batch)},
-        status=400 if form.is_bound else 200,
-    )
-
-
-def _detail_context(actor: User, batch: Batch, form: TransitionForm | None = None) -> dict:  # type: ignore[type-arg]
-    return {
-        "batch": batch,
-        "tabs": batch_tabs(actor=actor, batch=batch),
+    # Read afresh with the parties the page names (after a refused move, too).
+    batch = Batch.objects.select_related(
+        "coordinating_org", "co_managing_org", "supervising_org"
+    ).get(pk=batch.pk)
+    context = {
         "dispatching": list(batch.dispatching_orgs.order_by("path")),
         "figures": selectors.batch_figures(actor=actor, batch=batch),
         "last_move": selectors.last_state_change(batch=batch),
@@ -144,16 +139,13 @@ def _detail_context(actor: User, batch: Batch, form: TransitionForm | None = Non
         "can_manage": can_manage_batch(actor=actor, batch=batch),
         "closed": batch.state == BatchState.CLOSED,
     }
+    return render_batch_page(request, "programmes/batch_detail.html", batch, context, status=status)
 
 
 @roles_required(*BATCH_READER_ROLES)
 def batch_detail(request: HttpRequest, batch_pk: int) -> HttpResponse:
     actor = acting_user(request)
-    batch = access_batch(actor=actor, pk=batch_pk)
-    batch = Batch.objects.select_related(
-        "coordinating_org", "co_managing_org", "supervising_org"
-    ).get(pk=batch.pk)
-    return render_page(request, "programmes/batch_detail.html", _detail_context(actor, batch))
+    return _detail_page(request, access_batch(actor=actor, pk=batch_pk))
 
 
 @roles_required(*TRANSITION_ROLES)
@@ -171,15 +163,7 @@ def batch_transition(request: HttpRequest, batch_pk: int) -> HttpResponse:
     except ValidationFailed as error:
         # No reason given: the page again, the message under the reason box.
         show_service_errors(form, error)
-        batch = Batch.objects.select_related(
-            "coordinating_org", "co_managing_org", "supervising_org"
-        ).get(pk=batch.pk)
-        return render_page(
-            request,
-            "programmes/batch_detail.html",
-            _detail_context(actor, batch, form),
-            status=400,
-        )
+        return _detail_page(request, batch, form, status=400)
     except InvalidTransition as error:
         messages.error(request, str(error.message))
         return redirect("programmes:batch_detail", batch_pk=batch.pk)

@@ -23,10 +23,10 @@ from guazhi.programmes.forms.call import (
     RecommendationForm,
 )
 from guazhi.programmes.models import ApplicationState, BatchState
-from guazhi.programmes.navigation import batch_tabs
 from guazhi.programmes.selectors import call as selectors
 from guazhi.programmes.selectors.scope import access_batch, can_manage_batch
 from guazhi.programmes.services import call as services
+from guazhi.programmes.views.common import act, render_batch_page, submit
 
 CADRE = (Role.CADRE,)
 MANAGERS = (Role.COORDINATOR,)
@@ -54,26 +54,20 @@ def notice_edit(request: HttpRequest, batch_pk: int) -> HttpResponse:
         request.POST if request.method == "POST" else None, initial=NoticeForm.initial_for(notice)
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            notice = services.notice_save(actor=actor, batch=batch, **form.cleaned_data)
-        except InvalidTransition as error:
-            form.add_error(None, str(error.message))
-        except ValidationFailed as error:
-            show_service_errors(form, error)
-        else:
+        saved = submit(form, services.notice_save, actor=actor, batch=batch, **form.cleaned_data)
+        if saved is not None:
             messages.success(
                 request,
                 gettext("通知已更正，干部查看通知时可以看到更正记录。")
-                if notice.published_at
+                if saved.published_at
                 else gettext("选派通知已保存，尚未发布。"),
             )
             return redirect("programmes:notice_edit", batch_pk=batch.pk)
-    return render_page(
+    return render_batch_page(
         request,
         "programmes/call_notice_form.html",
+        batch,
         {
-            "batch": batch,
-            "tabs": batch_tabs(actor=actor, batch=batch),
             "notice": notice,
             "form": form,
             "editable": batch.state in (BatchState.PLANNING, BatchState.RECRUITING),
@@ -91,12 +85,13 @@ def notice_edit(request: HttpRequest, batch_pk: int) -> HttpResponse:
 def notice_publish(request: HttpRequest, batch_pk: int) -> HttpResponse:
     actor = acting_user(request)
     batch = access_batch(actor=actor, pk=batch_pk, manage=True)
-    try:
-        services.notice_publish(actor=actor, batch=batch)
-    except (ValidationFailed, InvalidTransition) as error:
-        messages.error(request, str(error.message))
-    else:
-        messages.success(request, gettext("选派通知已发布，派出单位的干部可以报名了。"))
+    act(
+        request,
+        gettext("选派通知已发布，派出单位的干部可以报名了。"),
+        services.notice_publish,
+        actor=actor,
+        batch=batch,
+    )
     return redirect("programmes:notice_edit", batch_pk=batch.pk)
 
 
@@ -145,12 +140,11 @@ def application_form(request: HttpRequest, batch_pk: int) -> HttpResponse:
             else:
                 messages.success(request, gettext("报名已提交。"))
             return redirect("programmes:application_form", batch_pk=batch.pk)
-    return render_page(
+    return render_batch_page(
         request,
         "programmes/call_application_form.html",
+        batch,
         {
-            "batch": batch,
-            "tabs": batch_tabs(actor=actor, batch=batch),
             "call": call,
             "form": form,
             "conditions": eligibility_conditions(batch),
@@ -163,12 +157,13 @@ def application_form(request: HttpRequest, batch_pk: int) -> HttpResponse:
 def application_withdraw(request: HttpRequest, batch_pk: int) -> HttpResponse:
     actor = acting_user(request)
     batch = access_batch(actor=actor, pk=batch_pk)
-    try:
-        services.application_withdraw(actor=actor, batch=batch)
-    except (ValidationFailed, InvalidTransition) as error:
-        messages.error(request, str(error.message))
-    else:
-        messages.success(request, gettext("报名已撤回。截止前仍可重新报名。"))
+    act(
+        request,
+        gettext("报名已撤回。截止前仍可重新报名。"),
+        services.application_withdraw,
+        actor=actor,
+        batch=batch,
+    )
     return redirect("programmes:application_form", batch_pk=batch.pk)
 
 
@@ -177,12 +172,7 @@ def application_withdraw(request: HttpRequest, batch_pk: int) -> HttpResponse:
 def recommendation_decline(request: HttpRequest, batch_pk: int) -> HttpResponse:
     actor = acting_user(request)
     batch = access_batch(actor=actor, pk=batch_pk)
-    try:
-        services.recommendation_decline(actor=actor, batch=batch)
-    except (ValidationFailed, InvalidTransition) as error:
-        messages.error(request, str(error.message))
-    else:
-        messages.success(request, gettext("已谢绝推荐。"))
+    act(request, gettext("已谢绝推荐。"), services.recommendation_decline, actor=actor, batch=batch)
     return redirect("programmes:call_list")
 
 
@@ -194,12 +184,11 @@ def application_list(request: HttpRequest, batch_pk: int) -> HttpResponse:
     actor = acting_user(request)
     batch = access_batch(actor=actor, pk=batch_pk)
     manages = can_manage_batch(actor=actor, batch=batch)
-    return render_page(
+    return render_batch_page(
         request,
         "programmes/call_application_list.html",
+        batch,
         {
-            "batch": batch,
-            "tabs": batch_tabs(actor=actor, batch=batch),
             "board": selectors.application_board(actor=actor, batch=batch),
             "manages": manages,
             "notice": selectors.notice_of(batch) if manages else selectors.published_notice(batch),
@@ -247,12 +236,11 @@ def recommendation_create(request: HttpRequest, batch_pk: int) -> HttpResponse:
                 % {"name": recommendation.cadre.name},
             )
             return redirect("programmes:application_list", batch_pk=batch.pk)
-    return render_page(
+    return render_batch_page(
         request,
         "programmes/call_recommendation_form.html",
+        batch,
         {
-            "batch": batch,
-            "tabs": batch_tabs(actor=actor, batch=batch),
             "form": form,
             "query": query,
             "more": len(matches) > RECOMMEND_OPTIONS,
@@ -278,21 +266,17 @@ def host_preferences(request: HttpRequest, post_pk: int) -> HttpResponse:
         ),
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            services.host_preferences_set(actor=actor, post=post, ranking=form.ranking())
-        except InvalidTransition as error:
-            form.add_error(None, str(error.message))
-        except ValidationFailed as error:
-            show_service_errors(form, error)
-        else:
+        ranked = submit(
+            form, services.host_preferences_set, actor=actor, post=post, ranking=form.ranking()
+        )
+        if ranked is not None:
             messages.success(request, gettext("接收单位意向已保存。"))
             return redirect("programmes:host_preferences", post_pk=post.pk)
-    return render_page(
+    return render_batch_page(
         request,
         "programmes/call_host_preferences.html",
+        batch,
         {
-            "batch": batch,
-            "tabs": batch_tabs(actor=actor, batch=batch),
             "post": post,
             "rows": [(a, form[f"rank_{a.application.cadre_id}"]) for a in applicants],
             "form": form,

@@ -9,14 +9,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext
 
-from guazhi.core.errors import InvalidTransition, ValidationFailed
-from guazhi.core.forms import show_service_errors
-from guazhi.core.rendering import render_page
 from guazhi.core.text import join_list
 from guazhi.orgs.access import acting_user, roles_required
 from guazhi.programmes.forms.groups import GroupForm
 from guazhi.programmes.models import Batch, Group
-from guazhi.programmes.navigation import batch_tabs
 from guazhi.programmes.selectors import groups as selectors
 from guazhi.programmes.selectors.scope import (
     BATCH_MANAGER_ROLES,
@@ -25,6 +21,7 @@ from guazhi.programmes.selectors.scope import (
     can_manage_batch,
 )
 from guazhi.programmes.services import groups as services
+from guazhi.programmes.views.common import render_batch_page, submit
 
 
 @roles_required(*BATCH_STAFF_ROLES)
@@ -33,12 +30,11 @@ def group_list(request: HttpRequest, batch_pk: int) -> HttpResponse:
     batch = access_batch(actor=actor, pk=batch_pk)
     groups = selectors.group_list(actor=actor, batch=batch)
     manages = can_manage_batch(actor=actor, batch=batch)
-    return render_page(
+    return render_batch_page(
         request,
         "programmes/group_list.html",
+        batch,
         {
-            "batch": batch,
-            "tabs": batch_tabs(actor=actor, batch=batch),
             "groups": groups,
             "can_manage": manages and batch.state in selectors.SERVING_BATCH_STATES,
             "ungrouped": selectors.ungrouped_count(batch=batch) if manages else None,
@@ -84,24 +80,18 @@ def _group_form_page(request: HttpRequest, batch: Batch, group: Group | None) ->
         request.POST if request.method == "POST" else None, offered=offered, initial=initial
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            if group is None:
-                group, grants = services.group_create(actor=actor, batch=batch, **form.chosen())
-            else:
-                group, grants = services.group_update(actor=actor, group=group, **form.chosen())
-        except ValidationFailed as error:
-            show_service_errors(form, error)
-        except InvalidTransition as error:
-            form.add_error(None, str(error.message))
+        if group is None:
+            saved = submit(form, services.group_create, actor=actor, batch=batch, **form.chosen())
         else:
-            _saved_messages(request, group, grants)
+            saved = submit(form, services.group_update, actor=actor, group=group, **form.chosen())
+        if saved is not None:
+            _saved_messages(request, *saved)
             return redirect("programmes:group_list", batch_pk=batch.pk)
-    return render_page(
+    return render_batch_page(
         request,
         "programmes/group_form.html",
+        batch,
         {
-            "batch": batch,
-            "tabs": batch_tabs(actor=actor, batch=batch),
             "group": group,
             "form": form,
             "serving": batch.state in selectors.SERVING_BATCH_STATES,

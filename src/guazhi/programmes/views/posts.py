@@ -8,22 +8,20 @@ job and sends the browser to the job's page, which shows progress and then the o
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext, gettext_lazy
 
-from guazhi.core.errors import InvalidTransition, ValidationFailed
-from guazhi.core.forms import show_service_errors
 from guazhi.core.jobs import job_start
-from guazhi.core.rendering import render_page
 from guazhi.core.spreadsheets import MAX_UPLOAD_BYTES, sheet_sample, xlsx_response
 from guazhi.orgs.access import acting_user, roles_required
 from guazhi.orgs.imports import manageable_units
+from guazhi.orgs.models import Organisation
 from guazhi.orgs.views.transfers import XlsxUploadForm
 from guazhi.programmes import imports
 from guazhi.programmes.forms.posts import PostForm
-from guazhi.programmes.navigation import batch_tabs
+from guazhi.programmes.models import Batch, Post
 from guazhi.programmes.selectors import batches as selectors
 from guazhi.programmes.selectors.scope import (
     BATCH_MANAGER_ROLES,
@@ -32,6 +30,7 @@ from guazhi.programmes.selectors.scope import (
     can_manage_batch,
 )
 from guazhi.programmes.services import posts as services
+from guazhi.programmes.views.common import render_batch_page, submit
 
 PAGE_SIZE = 50
 SAMPLE_FILENAME = gettext_lazy("岗位导入模板.xlsx")
@@ -44,12 +43,11 @@ def post_list(request: HttpRequest, batch_pk: int) -> HttpResponse:
     posts = selectors.post_list(actor=actor, batch=batch)
     page = Paginator(posts, PAGE_SIZE).get_page(request.GET.get("page"))
     totals = posts.aggregate(capacity=Sum("capacity"))
-    return render_page(
+    return render_batch_page(
         request,
         "programmes/post_list.html",
+        batch,
         {
-            "batch": batch,
-            "tabs": batch_tabs(actor=actor, batch=batch),
             "page": page,
             "capacity": totals["capacity"] or 0,
             "can_edit": can_manage_batch(actor=actor, batch=batch)
@@ -63,73 +61,54 @@ def post_list(request: HttpRequest, batch_pk: int) -> HttpResponse:
 def post_create(request: HttpRequest, batch_pk: int) -> HttpResponse:
     actor = acting_user(request)
     batch = access_batch(actor=actor, pk=batch_pk, manage=True)
-    form = PostForm(
-        request.POST if request.method == "POST" else None,
-        units=selectors.batch_unit_choices(actor=actor),
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            post = services.post_create(actor=actor, batch=batch, **form.post_fields())
-        except ValidationFailed as error:
-            show_service_errors(form, error)
-        except InvalidTransition as error:  # the batch moved on while the form was open
-            form.add_error(None, str(error.message))
-        else:
-            messages.success(
-                request,
-                gettext("已新增岗位“%(unit)s %(title)s”。")
-                % {"unit": post.host_unit.name, "title": post.title},
-            )
-            if "again" in request.POST:
-                return redirect("programmes:post_create", batch_pk=batch.pk)
-            return redirect("programmes:post_list", batch_pk=batch.pk)
-    return render_page(
-        request,
-        "programmes/post_form.html",
-        {
-            "form": form,
-            "batch": batch,
-            "post": None,
-            "tabs": batch_tabs(actor=actor, batch=batch),
-            "editable": selectors.posts_editable(batch),
-        },
-        status=400 if form.is_bound else 200,
-    )
+    return _post_form_page(request, batch, None, selectors.batch_unit_choices(actor=actor))
 
 
 @roles_required(*BATCH_MANAGER_ROLES)
 def post_edit(request: HttpRequest, post_pk: int) -> HttpResponse:
     actor = acting_user(request)
     post = selectors.access_post(actor=actor, pk=post_pk, manage=True)
-    batch = post.batch
     units = selectors.batch_unit_choices(actor=actor)
     # The post's own unit stays on offer even if someone else (an admin) chose it.
     units = (units | units.model.objects.filter(pk=post.host_unit_id)).distinct().order_by("path")
+    return _post_form_page(request, post.batch, post, units)
+
+
+def _post_form_page(
+    request: HttpRequest, batch: Batch, post: Post | None, units: QuerySet[Organisation]
+) -> HttpResponse:
+    """Add a post (post None) or edit one: the same form and page."""
+    actor = acting_user(request)
     form = PostForm(
         request.POST if request.method == "POST" else None,
         units=units,
-        initial=PostForm.initial_for(post),
+        initial=PostForm.initial_for(post) if post is not None else None,
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            post = services.post_update(actor=actor, post=post, **form.post_fields())
-        except ValidationFailed as error:
-            show_service_errors(form, error)
-        except InvalidTransition as error:  # the batch moved on while the form was open
-            form.add_error(None, str(error.message))
+        if post is None:
+            saved = submit(
+                form, services.post_create, actor=actor, batch=batch, **form.post_fields()
+            )
         else:
-            messages.success(request, gettext("岗位信息已保存。"))
-            return redirect("programmes:post_list", batch_pk=batch.pk)
-    return render_page(
+            saved = submit(form, services.post_update, actor=actor, post=post, **form.post_fields())
+        if saved is not None:
+            if post is None:
+                messages.success(
+                    request,
+                    gettext("已新增岗位“%(unit)s %(title)s”。")
+                    % {"unit": saved.host_unit.name, "title": saved.title},
+                )
+            else:
+                messages.success(request, gettext("岗位信息已保存。"))
+            again = post is None and "again" in request.POST
+            return redirect(
+                "programmes:post_create" if again else "programmes:post_list", batch_pk=batch.pk
+            )
+    return render_batch_page(
         request,
         "programmes/post_form.html",
-        {
-            "form": form,
-            "batch": batch,
-            "post": post,
-            "tabs": batch_tabs(actor=actor, batch=batch),
-            "editable": selectors.posts_editable(batch),
-        },
+        batch,
+        {"form": form, "post": post, "editable": selectors.posts_editable(batch)},
         status=400 if form.is_bound else 200,
     )
 
@@ -151,13 +130,12 @@ def post_import(request: HttpRequest, batch_pk: int) -> HttpResponse:
             upload=form.cleaned_data["file"],
         )
         return redirect("core:job_detail", job_pk=job.pk)
-    return render_page(
+    return render_batch_page(
         request,
         "programmes/post_import.html",
+        batch,
         {
             "form": form,
-            "batch": batch,
-            "tabs": batch_tabs(actor=actor, batch=batch),
             "spec": imports.post_spec(),
             "editable": editable,
             "max_mb": MAX_UPLOAD_BYTES // (1024 * 1024),

@@ -5,6 +5,8 @@ The run page polls itself while the run computes in its background job (htmx, li
 page), then shows the result in the same block, so the person never leaves it.
 """
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -13,14 +15,14 @@ from django.views.decorators.http import require_POST
 
 from guazhi.core.errors import GuazhiError, ValidationFailed
 from guazhi.core.forms import show_service_errors
-from guazhi.core.rendering import render_page
 from guazhi.core.spreadsheets import xlsx_response
 from guazhi.orgs.access import acting_user, roles_required
 from guazhi.programmes.forms.runs import RunCompareForm, RunPairForm, RunStartForm
-from guazhi.programmes.navigation import batch_tabs
+from guazhi.programmes.models import Batch
 from guazhi.programmes.selectors import runs as selectors
 from guazhi.programmes.selectors.scope import BATCH_MANAGER_ROLES, access_batch
 from guazhi.programmes.services import runs as services
+from guazhi.programmes.views.common import act, render_batch_page
 
 TAB = "runs"
 
@@ -31,24 +33,30 @@ def run_list(request: HttpRequest, batch_pk: int) -> HttpResponse:
     batch = access_batch(actor=actor, pk=batch_pk, manage=True)
     rows = selectors.run_rows(batch=batch)
     done = [(row.run.pk, _run_label(row.run)) for row in rows if row.status.state == "done"]
-    pins, forbids = services.run_pairs_current(batch=batch)
-    return render_page(
+    return render_batch_page(
         request,
         "programmes/run_list.html",
+        batch,
         {
-            "batch": batch,
-            "tabs": batch_tabs(actor=actor, batch=batch),
             "rows": rows,
-            "can_start": selectors.can_start_runs(batch=batch),
             "compare_form": RunCompareForm(
                 runs=done, initial={"a": done[1][0] if len(done) > 1 else None}
             )
             if len(done) > 1
             else None,
-            "pin_count": len(pins),
-            "forbid_count": len(forbids),
+            **_start_context(batch),
         },
     )
+
+
+def _start_context(batch: Batch) -> dict[str, Any]:
+    """Whether runs may start, and how many pins and forbids the next one will honour."""
+    pins, forbids = services.run_pairs_current(batch=batch)
+    return {
+        "can_start": selectors.can_start_runs(batch=batch),
+        "pin_count": len(pins),
+        "forbid_count": len(forbids),
+    }
 
 
 def _run_label(run) -> str:  # type: ignore[no-untyped-def]
@@ -84,18 +92,11 @@ def run_create(request: HttpRequest, batch_pk: int) -> HttpResponse:
                 status = error.status
             else:
                 return redirect("programmes:run_detail", run_pk=run.pk)
-    pins, forbids = services.run_pairs_current(batch=batch)
-    return render_page(
+    return render_batch_page(
         request,
         "programmes/run_form.html",
-        {
-            "batch": batch,
-            "tabs": batch_tabs(actor=actor, batch=batch),
-            "form": form,
-            "can_start": selectors.can_start_runs(batch=batch),
-            "pin_count": len(pins),
-            "forbid_count": len(forbids),
-        },
+        batch,
+        {"form": form, **_start_context(batch)},
         status=status,
     )
 
@@ -111,13 +112,12 @@ def run_detail(request: HttpRequest, run_pk: int) -> HttpResponse:
         page=request.GET.get("page", 1),
         status_only=bool(getattr(request, "htmx", False)),
     )
-    return render_page(
+    return render_batch_page(
         request,
         "programmes/run_detail.html",
+        run.batch,
         {
-            "batch": run.batch,
             "run": run,
-            "tabs": batch_tabs(actor=actor, batch=run.batch),
             "report": report,
             "can_adopt": selectors.can_start_runs(batch=run.batch)
             and report.status.state == "done"
@@ -145,12 +145,11 @@ def run_compare(request: HttpRequest, batch_pk: int) -> HttpResponse:
             a=selectors.access_done_run(batch=batch, pk=form.cleaned_data["a"]),
             b=selectors.access_done_run(batch=batch, pk=form.cleaned_data["b"]),
         )
-    return render_page(
+    return render_batch_page(
         request,
         "programmes/run_compare.html",
+        batch,
         {
-            "batch": batch,
-            "tabs": batch_tabs(actor=actor, batch=batch),
             "form": form,
             "enough": len(done) > 1,
             "comparison": comparison,
@@ -176,17 +175,16 @@ def run_pairs(request: HttpRequest, batch_pk: int) -> HttpResponse:
         cadre, _sep, post = named.partition("-")
         if cadre.isdigit() and post.isdigit():
             target = (int(cadre), int(post))
-            try:
-                services.run_pairs_set(
-                    actor=actor,
-                    batch=batch,
-                    pins=[p for p in pins if not (kind == "pin" and p == target)],
-                    forbids=[p for p in forbids if not (kind == "forbid" and p == target)],
-                )
-            except GuazhiError as error:
-                messages.error(request, str(error.message))
-            else:
-                messages.success(request, gettext("已保存，下一次匹配将按此执行。"))
+            act(
+                request,
+                gettext("已保存，下一次匹配将按此执行。"),
+                services.run_pairs_set,
+                refusals=(GuazhiError,),
+                actor=actor,
+                batch=batch,
+                pins=[p for p in pins if not (kind == "pin" and p == target)],
+                forbids=[p for p in forbids if not (kind == "forbid" and p == target)],
+            )
         return redirect("programmes:run_pairs", batch_pk=batch.pk)
     if request.method == "POST":
         status = 400
@@ -212,12 +210,11 @@ def run_pairs(request: HttpRequest, batch_pk: int) -> HttpResponse:
             else:
                 messages.success(request, gettext("已保存，下一次匹配将按此执行。"))
                 return redirect("programmes:run_pairs", batch_pk=batch.pk)
-    return render_page(
+    return render_batch_page(
         request,
         "programmes/run_pairs.html",
+        batch,
         {
-            "batch": batch,
-            "tabs": batch_tabs(actor=actor, batch=batch),
             "form": form,
             "rows": selectors.pair_rows(
                 pins=pins, forbids=forbids, applicants=applicants, posts=posts
@@ -233,16 +230,17 @@ def run_pairs(request: HttpRequest, batch_pk: int) -> HttpResponse:
 def run_adopt(request: HttpRequest, run_pk: int) -> HttpResponse:
     actor = acting_user(request)
     run = selectors.access_run(actor=actor, pk=run_pk)
-    try:
-        created = services.run_adopt(actor=actor, run=run)
-    except GuazhiError as error:
-        messages.error(request, str(error.message))
-    else:
-        messages.success(
-            request,
+    act(
+        request,
+        lambda created: (
             gettext("已采纳第%(number)s号匹配方案，拟任 %(n)s 人。")
-            % {"number": run.number, "n": len(created)},
-        )
+            % {"number": run.number, "n": len(created)}
+        ),
+        services.run_adopt,
+        refusals=(GuazhiError,),
+        actor=actor,
+        run=run,
+    )
     return redirect("programmes:run_detail", run_pk=run.pk)
 
 

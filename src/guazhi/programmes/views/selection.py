@@ -5,6 +5,7 @@ The selection page holds the proposed list, the two recorded steps and the publi
 the publicity page the period, the list, the objections and earlier withdrawn publicities.
 Forms post to their own URLs and come back to the page they were on; a refused step comes back
 with the reason on the form. The notice page is read-only and names no objection or objector.
+Each form's fields are named as its service's arguments, so a view hands them on whole.
 """
 
 from typing import Any
@@ -19,7 +20,6 @@ from django.views.decorators.http import require_POST
 from guazhi.core.documents import docx_response
 from guazhi.core.errors import GuazhiError, ValidationFailed
 from guazhi.core.forms import show_service_errors
-from guazhi.core.rendering import render_page
 from guazhi.orgs.access import acting_user, roles_required
 from guazhi.programmes.forms.selection import (
     AssignmentCancelForm,
@@ -31,7 +31,6 @@ from guazhi.programmes.forms.selection import (
     SelectionStepForm,
 )
 from guazhi.programmes.models import Batch, SelectionStepKind
-from guazhi.programmes.navigation import batch_tabs
 from guazhi.programmes.selectors.scope import (
     BATCH_MANAGER_ROLES,
     BATCH_READER_ROLES,
@@ -50,8 +49,11 @@ from guazhi.programmes.selectors.selection import (
 )
 from guazhi.programmes.selectors.selection import publicity_notice as notice_of
 from guazhi.programmes.services import selection as services
+from guazhi.programmes.views.common import act, render_batch_page, submit
 
 MANAGERS = BATCH_MANAGER_ROLES
+# Every refusal of these steps is shown where the person acted (on the form, or on top).
+REFUSALS = (GuazhiError,)
 
 
 def _step_forms(overview, bound: SelectionStepForm | None = None, bound_kind: str = ""):  # type: ignore[no-untyped-def]
@@ -76,12 +78,11 @@ def _selection_page(
 ) -> HttpResponse:
     actor = acting_user(request)
     overview = selection_overview(actor=actor, batch=batch)
-    return render_page(
+    return render_batch_page(
         request,
         "programmes/selection_overview.html",
+        batch,
         {
-            "batch": batch,
-            "tabs": batch_tabs(actor=actor, batch=batch),
             "overview": overview,
             "step_kinds": SelectionStepKind.choices,
             "step_forms": _step_forms(overview, step_form, step_kind),
@@ -110,19 +111,16 @@ def selection_step(request: HttpRequest, batch_pk: int) -> HttpResponse:
         return _selection_page(request, batch)
     form = SelectionStepForm(request.POST, prefix=kind)
     if form.is_valid():
-        try:
-            step = services.selection_step_record(
-                actor=actor,
-                batch=batch,
-                kind=kind,
-                held_on=form.cleaned_data["held_on"],
-                note=form.cleaned_data["note"],
-            )
-        except ValidationFailed as error:
-            show_service_errors(form, error)
-        except GuazhiError as error:
-            form.add_error(None, str(error.message))
-        else:
+        step = submit(
+            form,
+            services.selection_step_record,
+            refusals=REFUSALS,
+            actor=actor,
+            batch=batch,
+            kind=kind,
+            **form.cleaned_data,
+        )
+        if step is not None:
             messages.success(request, _("已记录“%(step)s”。") % {"step": step.get_kind_display()})
             return redirect("programmes:selection", batch_pk=batch.pk)
     return _selection_page(request, batch, step_form=form, step_kind=kind)
@@ -137,14 +135,15 @@ def assignment_cancel(request: HttpRequest, assignment_pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("请填写取消原因。"))
     else:
-        try:
-            services.assignment_cancel(
-                actor=actor, assignment=assignment, reason=form.cleaned_data["reason"]
-            )
-        except GuazhiError as error:
-            messages.error(request, str(error.message))
-        else:
-            messages.success(request, _("已取消%(name)s的人选。") % {"name": assignment.cadre.name})
+        act(
+            request,
+            _("已取消%(name)s的人选。") % {"name": assignment.cadre.name},
+            services.assignment_cancel,
+            refusals=REFUSALS,
+            actor=actor,
+            assignment=assignment,
+            **form.cleaned_data,
+        )
     # The person's own page offers the same form; its answer goes back there.
     if request.POST.get("back") == "detail":
         return redirect("programmes:assignment_detail", assignment_pk=assignment.pk)
@@ -158,18 +157,15 @@ def publicity_start(request: HttpRequest, batch_pk: int) -> HttpResponse:
     batch = access_batch(actor=actor, pk=batch_pk, manage=True)
     form = PublicityStartForm(request.POST)
     if form.is_valid():
-        try:
-            publicity = services.publicity_start(
-                actor=actor,
-                batch=batch,
-                starts_on=form.cleaned_data["starts_on"],
-                text=form.cleaned_data["text"],
-            )
-        except ValidationFailed as error:
-            show_service_errors(form, error)
-        except GuazhiError as error:
-            form.add_error(None, str(error.message))
-        else:
+        publicity = submit(
+            form,
+            services.publicity_start,
+            refusals=REFUSALS,
+            actor=actor,
+            batch=batch,
+            **form.cleaned_data,
+        )
+        if publicity is not None:
             messages.success(
                 request,
                 _("已开始公示，公示期%(days)s个工作日。") % {"days": publicity.working_days},
@@ -187,12 +183,11 @@ def _publicity_page(
 ) -> HttpResponse:
     actor = acting_user(request)
     overview = selection_overview(actor=actor, batch=batch)
-    return render_page(
+    return render_batch_page(
         request,
         "programmes/publicity_detail.html",
+        batch,
         {
-            "batch": batch,
-            "tabs": batch_tabs(actor=actor, batch=batch),
             "overview": overview,
             "people": publicity_list(actor=actor, batch=batch) if overview.publicity else [],
             "approve_form": approve_form or PublicityApproveForm(),
@@ -224,30 +219,22 @@ def objection_create(request: HttpRequest, batch_pk: int) -> HttpResponse:
         request.POST if request.method == "POST" else None, people=people, initial=initial
     )
     if request.method == "POST" and publicity is not None and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.objection_record(
-                actor=actor,
-                publicity=publicity,
-                received_on=data["received_on"],
-                channel=data["channel"],
-                raised_by=data["raised_by"],
-                content=data["content"],
-                assignment=data["assignment"],
-            )
-        except ValidationFailed as error:
-            show_service_errors(form, error)
-        except GuazhiError as error:
-            form.add_error(None, str(error.message))
-        else:
+        recorded = submit(
+            form,
+            services.objection_record,
+            refusals=REFUSALS,
+            actor=actor,
+            publicity=publicity,
+            **form.cleaned_data,
+        )
+        if recorded is not None:
             messages.success(request, _("已登记异议，请核查后填写处理意见。"))
             return redirect("programmes:publicity", batch_pk=batch.pk)
-    return render_page(
+    return render_batch_page(
         request,
         "programmes/publicity_objection_form.html",
+        batch,
         {
-            "batch": batch,
-            "tabs": batch_tabs(actor=actor, batch=batch),
             "publicity": publicity,
             "form": form,
         },
@@ -274,28 +261,23 @@ def objection_resolve(request: HttpRequest, objection_pk: int) -> HttpResponse:
         initial=initial,
     )
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.objection_resolve(
-                actor=actor,
-                objection=objection,
-                resolution=data["resolution"],
-                upheld=data["upheld"],
-                cancel_assignment=data.get("cancel_assignment", False),
-            )
-        except ValidationFailed as error:
-            show_service_errors(form, error)
-        except GuazhiError as error:
-            form.add_error(None, str(error.message))
-        else:
+        # Without the cancel box (nobody to take off the list) the service's default applies.
+        resolved = submit(
+            form,
+            services.objection_resolve,
+            refusals=REFUSALS,
+            actor=actor,
+            objection=objection,
+            **form.cleaned_data,
+        )
+        if resolved is not None:
             messages.success(request, _("已保存异议的核查处理意见。"))
             return redirect("programmes:publicity", batch_pk=batch.pk)
-    return render_page(
+    return render_batch_page(
         request,
         "programmes/publicity_objection_resolve.html",
+        batch,
         {
-            "batch": batch,
-            "tabs": batch_tabs(actor=actor, batch=batch),
             "objection": objection,
             "form": form,
         },
@@ -309,13 +291,15 @@ def publicity_approve(request: HttpRequest, batch_pk: int) -> HttpResponse:
     batch = access_batch(actor=actor, pk=batch_pk, manage=True)
     form = PublicityApproveForm(request.POST)
     if form.is_valid():
-        try:
-            services.publicity_approve(actor=actor, batch=batch, note=form.cleaned_data["note"])
-        except ValidationFailed as error:
-            show_service_errors(form, error)
-        except GuazhiError as error:
-            form.add_error(None, str(error.message))
-        else:
+        approved = submit(
+            form,
+            services.publicity_approve,
+            refusals=REFUSALS,
+            actor=actor,
+            batch=batch,
+            **form.cleaned_data,
+        )
+        if approved is not None:
             messages.success(request, _("公示结果已审批，拟任人选已转为“已批准”。"))
             return redirect("programmes:publicity", batch_pk=batch.pk)
     return _publicity_page(request, batch, approve_form=form)
@@ -329,9 +313,7 @@ def publicity_withdraw(request: HttpRequest, batch_pk: int) -> HttpResponse:
     form = PublicityWithdrawForm(request.POST)
     if form.is_valid():
         try:
-            services.publicity_withdraw(
-                actor=actor, batch=batch, reason=form.cleaned_data["reason"]
-            )
+            services.publicity_withdraw(actor=actor, batch=batch, **form.cleaned_data)
         except ValidationFailed as error:
             show_service_errors(form, error)
         except GuazhiError as error:
@@ -359,12 +341,11 @@ def publicity_notice(request: HttpRequest, batch_pk: int) -> HttpResponse:
     batch (the dispatching units' cadres included); the managers' page links from here."""
     actor = acting_user(request)
     batch = access_batch(actor=actor, pk=batch_pk)
-    return render_page(
+    return render_batch_page(
         request,
         "programmes/publicity_notice.html",
+        batch,
         {
-            "batch": batch,
-            "tabs": batch_tabs(actor=actor, batch=batch),
             "notice": notice_of(batch=batch),
             "manages": can_manage_batch(actor=actor, batch=batch),
             "today": timezone.localdate(),

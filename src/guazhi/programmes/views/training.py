@@ -17,11 +17,9 @@ from django.views.decorators.http import require_POST
 from guazhi.core.attachments import attachments_of, kind_of
 from guazhi.core.errors import GuazhiError, InvalidTransition, ValidationFailed
 from guazhi.core.forms import GuazhiForm, show_service_errors
-from guazhi.core.rendering import render_page
 from guazhi.orgs.access import acting_user, roles_required
 from guazhi.programmes.forms.groups import AttendanceRowForm, MaterialForm, TrainingSessionForm
 from guazhi.programmes.models import AttendanceStatus, Batch, TrainingSession
-from guazhi.programmes.navigation import batch_tabs
 from guazhi.programmes.selectors import groups as selectors
 from guazhi.programmes.selectors.scope import (
     BATCH_MANAGER_ROLES,
@@ -30,18 +28,18 @@ from guazhi.programmes.selectors.scope import (
     can_manage_batch,
 )
 from guazhi.programmes.services import groups as services
+from guazhi.programmes.views.common import act, render_batch_page, submit
 
 
 @roles_required(*BATCH_STAFF_ROLES)
 def training_list(request: HttpRequest, batch_pk: int) -> HttpResponse:
     actor = acting_user(request)
     batch = access_batch(actor=actor, pk=batch_pk)
-    return render_page(
+    return render_batch_page(
         request,
         "programmes/training_list.html",
+        batch,
         {
-            "batch": batch,
-            "tabs": batch_tabs(actor=actor, batch=batch),
             "sessions": selectors.training_session_list(batch=batch),
             "can_manage": can_manage_batch(actor=actor, batch=batch)
             and batch.state in selectors.SERVING_BATCH_STATES,
@@ -65,34 +63,25 @@ def _session_form_page(
         }
     form = TrainingSessionForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        fields = form.cleaned_data
-        values: dict[str, Any] = {
-            "topic": fields.get("topic") or "",
-            "starts_at": fields.get("starts_at"),
-            "ends_at": fields.get("ends_at"),
-            "place": fields.get("place") or "",
-            "description": fields.get("description") or "",
-        }
-        try:
-            if session is None:
-                session = services.training_session_create(actor=actor, batch=batch, **values)
-                done = gettext("已安排培训“%(topic)s”。")
-            else:
-                session = services.training_session_update(actor=actor, session=session, **values)
-                done = gettext("已保存培训“%(topic)s”。")
-        except ValidationFailed as error:
-            show_service_errors(form, error)
-        except InvalidTransition as error:
-            form.add_error(None, str(error.message))
+        values = form.session_fields()
+        if session is None:
+            saved = submit(
+                form, services.training_session_create, actor=actor, batch=batch, **values
+            )
+            done = gettext("已安排培训“%(topic)s”。")
         else:
-            messages.success(request, done % {"topic": session.topic})
-            return redirect("programmes:training_detail", session_pk=session.pk)
-    return render_page(
+            saved = submit(
+                form, services.training_session_update, actor=actor, session=session, **values
+            )
+            done = gettext("已保存培训“%(topic)s”。")
+        if saved is not None:
+            messages.success(request, done % {"topic": saved.topic})
+            return redirect("programmes:training_detail", session_pk=saved.pk)
+    return render_batch_page(
         request,
         "programmes/training_form.html",
+        batch,
         {
-            "batch": batch,
-            "tabs": batch_tabs(actor=actor, batch=batch),
             "form": form,
             "session": session,
             "serving": batch.state in selectors.SERVING_BATCH_STATES,
@@ -119,12 +108,16 @@ def training_edit(request: HttpRequest, session_pk: int) -> HttpResponse:
 def training_delete(request: HttpRequest, session_pk: int) -> HttpResponse:
     actor = acting_user(request)
     session = selectors.access_training_session(actor=actor, pk=session_pk, manage=True)
-    try:
-        services.training_session_delete(actor=actor, session=session)
-    except GuazhiError as error:
-        messages.error(request, str(error.message))
+    deleted = act(
+        request,
+        gettext("已删除培训“%(topic)s”。") % {"topic": session.topic},
+        services.training_session_delete,
+        refusals=(GuazhiError,),
+        actor=actor,
+        session=session,
+    )
+    if not deleted:
         return redirect("programmes:training_detail", session_pk=session.pk)
-    messages.success(request, gettext("已删除培训“%(topic)s”。") % {"topic": session.topic})
     return redirect("programmes:training_list", batch_pk=session.batch_id)
 
 
@@ -133,12 +126,14 @@ def training_delete(request: HttpRequest, session_pk: int) -> HttpResponse:
 def training_material_delete(request: HttpRequest, attachment_pk: int) -> HttpResponse:
     actor = acting_user(request)
     attachment, session = selectors.access_training_material(actor=actor, pk=attachment_pk)
-    try:
-        services.training_material_delete(actor=actor, attachment=attachment)
-    except GuazhiError as error:
-        messages.error(request, str(error.message))
-    else:
-        messages.success(request, gettext("已删除材料“%(name)s”。") % {"name": attachment.name})
+    act(
+        request,
+        gettext("已删除材料“%(name)s”。") % {"name": attachment.name},
+        services.training_material_delete,
+        refusals=(GuazhiError,),
+        actor=actor,
+        attachment=attachment,
+    )
     return redirect("programmes:training_detail", session_pk=session.pk)
 
 
@@ -158,12 +153,11 @@ def _detail_page(
     if editable and rows is None:
         rows = [_row_form(None, p) for p in participants]
     materials = [(a, kind_of(a.mime_type)) for a in attachments_of(session)]
-    return render_page(
+    return render_batch_page(
         request,
         "programmes/training_detail.html",
+        batch,
         {
-            "batch": batch,
-            "tabs": batch_tabs(actor=actor, batch=batch),
             "session": session,
             "participants": participants,
             "rows": list(zip(participants, rows, strict=True)) if editable and rows else [],
@@ -240,15 +234,14 @@ def training_material_upload(request: HttpRequest, session_pk: int) -> HttpRespo
     session = selectors.access_training_session(actor=actor, pk=session_pk, manage=True)
     form = MaterialForm(request.POST, request.FILES)
     if form.is_valid():
-        try:
-            attachment = services.training_material_add(
-                actor=actor, session=session, upload=form.cleaned_data["file"]
-            )
-        except ValidationFailed as error:
-            show_service_errors(form, error)
-        except InvalidTransition as error:
-            form.add_error(None, str(error.message))
-        else:
+        attachment = submit(
+            form,
+            services.training_material_add,
+            actor=actor,
+            session=session,
+            upload=form.cleaned_data["file"],
+        )
+        if attachment is not None:
             messages.success(request, gettext("已上传“%(name)s”。") % {"name": attachment.name})
             return redirect("programmes:training_detail", session_pk=session.pk)
     return _detail_page(request, session, material_form=form)
