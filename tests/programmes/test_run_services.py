@@ -22,6 +22,7 @@ from guazhi.programmes.models import (
     RunState,
 )
 from guazhi.programmes.runs_inputs import default_weights
+from guazhi.programmes.runs_job import run_fingerprint
 from guazhi.programmes.selectors.runs import run_status
 from guazhi.programmes.services.runs import (
     run_adopt,
@@ -81,7 +82,11 @@ def test_a_run_is_computed_by_its_job_and_stored_with_its_fingerprint(  # type: 
     assert run.seed == 5
     assert run.weights == default_weights()
     assert run.note == "首轮"
-    assert run.fingerprint == fingerprint(run.inputs["engine"], run.result)
+    # Over what the export prints: the engine's inputs, the names, the run's number, the result.
+    assert run.inputs["fingerprint_version"] == 2
+    assert run.fingerprint == fingerprint(
+        {"engine": run.inputs["engine"], "labels": run.inputs["labels"], "number": 1}, run.result
+    )
     assert run.objective == run.result["objective"]
     assert run.finished_at is not None
     assert run.job is not None and run.job.state == Job.State.SUCCEEDED
@@ -118,10 +123,11 @@ def test_runs_are_numbered_per_batch_and_a_seed_is_drawn_and_kept_when_none_is_g
     second = start(scenario.batch, seed=first.seed)
     assert (first.number, second.number) == (1, 2)
     assert 0 <= first.seed < 2**31
-    # Same inputs and seed: the same list and the same fingerprint, which is what lets anyone
-    # recompute a published list.
+    # Same inputs and seed: the same list, and anyone can recompute a published list's
+    # fingerprint from the inputs, the result and the run's number (which it covers).
     assert second.result == first.result
-    assert second.fingerprint == first.fingerprint
+    assert second.fingerprint != first.fingerprint
+    assert second.fingerprint == run_fingerprint(inputs=first.inputs, result=first.result, number=2)
 
 
 def test_the_stable_mode_is_recorded_and_used(scenario, start) -> None:  # type: ignore[no-untyped-def]

@@ -185,14 +185,25 @@ def test_moving_back_to_matching_withdraws_the_running_publicity_with_the_moves_
     ]
 
 
-def test_an_approved_publicity_stays_when_the_batch_moves_back(sw) -> None:  # type: ignore[no-untyped-def]
+def test_an_approved_publicity_keeps_the_batch_from_moving_back(sw) -> None:  # type: ignore[no-untyped-def]
     publicity = past_publicity(sw)
     publicity_approve(actor=sw.coordinator, batch=sw.batch)
-    batch_transition(
-        actor=sw.coordinator, batch=sw.batch, to_state=BatchState.MATCHING, reason="补充岗位"
+    publicity.refresh_from_db()
+    before = counts()
+    with pytest.raises(InvalidTransition) as refused:
+        batch_transition(
+            actor=sw.coordinator, batch=sw.batch, to_state=BatchState.MATCHING, reason="补充岗位"
+        )
+    approved_on = timezone.localtime(publicity.approved_at).date()
+    assert refused.value.message == (
+        f"批次暂不能转为“匹配中”：公示结果已于{approved_on.year}年{approved_on.month}月"
+        f"{approved_on.day}日审批，名单已生效，不能退回匹配；"
+        "如有人员不能赴任，请在考察与公示页取消其人选。"
     )
+    sw.batch.refresh_from_db()
+    assert sw.batch.state == BatchState.PUBLICITY
     assert withdrawal(publicity) == (False, None, "")
-    assert not AuditEvent.objects.filter(action="publicity.withdraw").exists()
+    assert counts() == before
 
 
 def test_a_refused_move_back_leaves_the_publicity_running(sw) -> None:  # type: ignore[no-untyped-def]

@@ -7,9 +7,18 @@ started), so a run's page and export keep saying what was computed even after a 
 or a post edited.
 
 Who is a candidate: every submitted application of the batch (the call area's
-`matching_candidates`). A recommended cadre enters only through an application confirming the
-recommendation (the voluntary principle), so recommended here means "has a recommendation they
-have not declined".
+`matching_candidates`) whose cadre meets the batch's eligibility rules today (the call checked
+them when the person applied, but a profile, the rules, or a post approved in another batch may
+have changed since). Those left out are frozen under "ineligible" with their reasons, for the
+run page; someone approved for or serving a secondment in another batch is always left out,
+even where the batch admits serving cadres to its call: one person serves in one batch at a
+time, so a run must not place them (adoption and approval refuse them too). A recommended
+cadre enters only through an application confirming the recommendation (the voluntary
+principle), so recommended here means "has a recommendation they have not declined".
+
+The frozen form carries "fingerprint_version": 2, which tells runs_job that the run's
+fingerprint covers the labels and the run's number as well as the engine's inputs (runs frozen
+before had only the engine's inputs fingerprinted, and are verified that way).
 
 Regional avoidance (回避) works at county level, as 地域回避 does: a person is not posted in the
 county (县、市辖区) of their home unit, nor of their place of origin (籍贯). A home unit with a
@@ -23,11 +32,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from guazhi.matching import Candidate, Params, Post, Rules, Weights, inputs_to_dict
 from guazhi.orgs import vocab
 from guazhi.orgs.models import CadreProfile, Organisation
+from guazhi.programmes.eligibility import eligibility_reasons
 from guazhi.programmes.models import (
     Assignment,
     AssignmentState,
@@ -35,10 +46,12 @@ from guazhi.programmes.models import (
     Recommendation,
 )
 from guazhi.programmes.models import Post as PostModel
-from guazhi.programmes.selectors.call import host_rankings, matching_candidates
+from guazhi.programmes.selectors.call import host_rankings, matching_candidates, standings
 from guazhi.programmes.selectors.scope import unit_ids_on_path
 
 Pair = tuple[int, int]  # (cadre profile id, post id)
+# What runs_job's fingerprint of a run frozen here covers (see the module docstring).
+FINGERPRINT_VERSION = 2
 
 # The five weights of a run, in the order the form shows them; defaults are the engine's.
 WEIGHT_NAMES: tuple[str, ...] = (
@@ -108,10 +121,13 @@ def _post_text(post: PostModel) -> str:
 
 
 def _serving_in_leadership(batch: Batch, host_ids: set[int]) -> dict[int, int]:
-    """host unit -> seconded cadres of other batches now serving in its leadership team."""
+    """host unit -> seconded cadres of other batches in its leadership team: on duty, or
+    approved and about to report (they will sit in the same team as this batch's people)."""
     rows = (
         Assignment.objects.filter(
-            state=AssignmentState.ACTIVE, post__leadership=True, host_unit__in=host_ids
+            state__in=(AssignmentState.APPROVED, AssignmentState.ACTIVE),
+            post__leadership=True,
+            host_unit__in=host_ids,
         )
         .exclude(batch=batch)
         .values("host_unit")
@@ -144,6 +160,28 @@ def _usable_pairs(
     return FrozenPairs(kept_pins, kept_forbids, dropped)
 
 
+def _ineligibility(batch: Batch, applications: list[Any]) -> dict[int, list[str]]:
+    """cadre id -> why they may not enter the batch's matching today (only those who may not).
+
+    The reasons are stored with the run in Chinese, the source language, as every stored text.
+    """
+    facts = standings(batch, [application.cadre for application in applications])
+    found: dict[int, list[str]] = {}
+    with translation.override("zh-hans"):
+        for application in applications:
+            cadre = application.cadre
+            standing = facts[cadre.pk]
+            reasons = eligibility_reasons(batch, cadre, standing)
+            if standing.serving_in and not batch.exclude_serving:
+                reasons.append(
+                    _("已在其他批次（%(batch)s）获批挂职或正在挂职，不能同时参加本批次")
+                    % {"batch": standing.serving_in}
+                )
+            if reasons:
+                found[cadre.pk] = reasons
+    return found
+
+
 def runs_freeze(
     *,
     batch: Batch,
@@ -157,7 +195,9 @@ def runs_freeze(
 ) -> dict[str, Any]:
     """The batch as the engine will see it, frozen as JSON (see the module docstring)."""
     # Sorted by person, so the engine sees the same order however the rows were entered.
-    applications = sorted(matching_candidates(batch), key=lambda a: a.cadre_id)
+    applied = sorted(matching_candidates(batch), key=lambda a: a.cadre_id)
+    ineligible = _ineligibility(batch, applied)
+    applications = [a for a in applied if a.cadre_id not in ineligible]
     posts = list(PostModel.objects.filter(batch=batch).select_related("host_unit").order_by("id"))
     dispatching = {unit.pk: unit for unit in batch.dispatching_orgs.all()}
     homes = {a.cadre.home_unit_id: a.cadre.home_unit for a in applications}
@@ -206,7 +246,9 @@ def runs_freeze(
             "rank": cadre.rank,
         }
         units[str(cadre.home_unit_id)] = cadre.home_unit.name
-        units[str(dispatch)] = dispatching[dispatch].name if dispatch in dispatching else ""
+        if dispatch in dispatching:
+            # Otherwise the dispatch unit is the home unit itself, named just above.
+            units[str(dispatch)] = dispatching[dispatch].name
     engine_posts: list[Post] = []
     places: dict[str, dict[str, Any]] = {}
     for post in posts:
@@ -256,9 +298,22 @@ def runs_freeze(
         forbids=frozenset(pairs.forbids),
         seed=seed,
     )
+    left_out = [
+        {
+            "cadre": application.cadre_id,
+            "name": application.cadre.name,
+            "home_unit": application.cadre.home_unit.name,
+            "application": application.pk,
+            "reasons": ineligible[application.cadre_id],
+        }
+        for application in applied
+        if application.cadre_id in ineligible
+    ]
     return {
         "engine": inputs_to_dict(candidates, engine_posts, rules, params),
-        "labels": {"people": people, "posts": places, "units": units},
+        "labels": {"batch": batch.name, "people": people, "posts": places, "units": units},
         "dropped_pairs": [list(pair) for pair in pairs.dropped],
+        "ineligible": left_out,
         "frozen_at": (now or timezone.now()).isoformat(),
+        "fingerprint_version": FINGERPRINT_VERSION,
     }

@@ -6,6 +6,13 @@ progress. A run is computed at most once: a task delivered twice finds it no lon
 
 Workers find this kind through `guazhi.programmes.jobs` (core.jobs autodiscovers a `jobs`
 module per app), which imports this module.
+
+The fingerprint printed on a run's page and export covers what the export prints: the engine's
+inputs, the names (labels) the list is printed with, the run's number, and the result, so a
+list whose names were altered after the fact no longer matches its fingerprint. Runs frozen
+before the labels were covered (no "fingerprint_version" in their inputs) keep their
+fingerprint over the engine's inputs and the result, and `run_fingerprint_matches` checks
+each run the way it was fingerprinted.
 """
 
 import logging
@@ -22,6 +29,7 @@ from guazhi.core.jobs import Progress, job_kind
 from guazhi.core.models import Job
 from guazhi.matching import MatchingInputError, fingerprint, inputs_from_dict, solve
 from guazhi.programmes.models import MatchingRun, RunState
+from guazhi.programmes.runs_inputs import FINGERPRINT_VERSION
 from guazhi.programmes.services.events import batch_event_record
 
 logger = logging.getLogger(__name__)
@@ -35,6 +43,24 @@ FAILED = gettext_noop("匹配计算失败，请稍后重新匹配；如仍失败
 
 class RunFailed(GuazhiError):
     code = "run_failed"
+
+
+def run_fingerprint(*, inputs: dict[str, Any], result: dict[str, Any], number: int) -> str:
+    """The fingerprint of a run's frozen `inputs` and `result` (see the module docstring)."""
+    if inputs.get("fingerprint_version") == FINGERPRINT_VERSION:
+        covered = {"engine": inputs["engine"], "labels": inputs.get("labels", {}), "number": number}
+        return fingerprint(covered, result)
+    return fingerprint(inputs["engine"], result)
+
+
+def run_fingerprint_matches(run: MatchingRun) -> bool:
+    """Whether a computed run's stored fingerprint still matches its inputs and result: False
+    when either was altered after the computation (or the run is not computed)."""
+    if run.state != RunState.DONE or run.result is None or not run.fingerprint:
+        return False
+    return run.fingerprint == run_fingerprint(
+        inputs=run.inputs, result=run.result, number=run.number
+    )
 
 
 def _fail(run_pk: int, actor: Any, message: str, detail: dict[str, Any]) -> None:
@@ -71,7 +97,7 @@ def run_compute(
     )
     if not claimed:
         return MatchingRun.objects.get(pk=run_pk)
-    run = MatchingRun.objects.only("pk", "inputs").get(pk=run_pk)
+    run = MatchingRun.objects.only("pk", "number", "inputs").get(pk=run_pk)
     try:
         result = solve(*inputs_from_dict(run.inputs["engine"]), progress=progress)
     except MatchingInputError as error:
@@ -97,7 +123,7 @@ def run_compute(
         )
         run.result = data
         run.objective = float(result.objective)
-        run.fingerprint = fingerprint(run.inputs["engine"], data)
+        run.fingerprint = run_fingerprint(inputs=run.inputs, result=data, number=run.number)
         run.state = RunState.DONE
         run.finished_at = timezone.now()
         run.save(

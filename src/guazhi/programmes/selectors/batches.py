@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from guazhi.core.errors import NotFound
+from guazhi.core.jinja import format_date
 from guazhi.orgs.models import Organisation, Role
 from guazhi.orgs.scopes import scopes_of
 from guazhi.programmes.events import EVENT_LABELS
@@ -28,8 +29,6 @@ from guazhi.programmes.models import (
     BatchState,
     Post,
     Publicity,
-    SelectionStep,
-    SelectionStepKind,
 )
 from guazhi.programmes.selectors.scope import (
     BATCH_MANAGER_ROLES,
@@ -38,6 +37,7 @@ from guazhi.programmes.selectors.scope import (
     can_manage_batch,
     unit_ids_on_path,
 )
+from guazhi.programmes.selectors.selection import current_step_blockers
 
 # Posts are written while the list of posts is still being drawn up: before anyone is matched.
 POST_EDIT_STATES = (BatchState.PLANNING, BatchState.RECRUITING)
@@ -47,6 +47,27 @@ EVENT_UPDATED = "batch_updated"
 EVENT_STATE = "state_changed"
 EVENT_POSTS_IMPORTED = "posts_imported"
 # What the timeline calls each kind of event: one table for every area (programmes/events.py).
+# The kinds every reader of a batch (cadres, host leaders, dispatch admins, group leaders) may
+# read on its timeline: facts about the batch, its call, its publicity and its training. The
+# others name people and their private matters (why someone was taken off the list, what an
+# objection found, who a run placed where, a person's outcome): the batch's managers only.
+PUBLIC_EVENT_KINDS = frozenset(
+    {
+        EVENT_CREATED,
+        EVENT_UPDATED,
+        EVENT_STATE,
+        EVENT_POSTS_IMPORTED,
+        "notice_published",
+        "notice_corrected",
+        "publicity_started",
+        "publicity_approved",
+        "training_create",
+        "training_update",
+        "training_delete",
+        "training_material",
+        "training_material_delete",
+    }
+)
 # The words on the button of each move; a move not named here reads "转为“<state>”".
 MOVE_LABELS: dict[tuple[str, str], Promise] = {
     (BatchState.PLANNING, BatchState.RECRUITING): gettext_lazy("开始报名"),
@@ -164,8 +185,12 @@ class TimelineEntry:
 
 
 def batch_timeline(*, actor, batch: Batch, limit: int = 50) -> list[TimelineEntry]:  # type: ignore[no-untyped-def]
-    """The batch's events, newest first, each with what it was and who did it."""
-    events = BatchEvent.objects.filter(batch=batch).select_related("actor")[:limit]
+    """The batch's events, newest first, each with what it was and who did it: every event
+    for the batch's managers, the kinds of PUBLIC_EVENT_KINDS for its other readers."""
+    events = BatchEvent.objects.filter(batch=batch)
+    if not can_manage_batch(actor=actor, batch=batch):
+        events = events.filter(kind__in=PUBLIC_EVENT_KINDS)
+    events = events.select_related("actor")[:limit]
     return [
         TimelineEntry(
             event,
@@ -203,21 +228,48 @@ def move_label(from_state: str, to_state: str) -> str:
 def transition_blockers(*, batch: Batch, to_state: str) -> list[str]:
     """What must happen before the batch may enter `to_state`, in Chinese; [] when nothing.
 
-    The conditions follow from what the next stage works on: matching needs posts, publicity a
-    proposed list that has been vetted and decided on, training an approved publicity, and
-    being on duty someone approved or already at their post."""
+    The conditions follow from what the next stage works on: matching needs posts (and, back
+    from publicity, a result not yet approved), publicity a proposed list that has been vetted
+    and decided on since it was adopted, training an approved publicity, being on duty someone
+    approved or already at their post, and closing the batch nobody still approved or on duty.
+    """
     blockers: list[str] = []
-    if to_state == BatchState.MATCHING and not Post.objects.filter(batch=batch).exists():
-        blockers.append(_("批次还没有岗位，请先新增或导入岗位。"))
+    if to_state == BatchState.MATCHING:
+        if not Post.objects.filter(batch=batch).exists():
+            blockers.append(_("批次还没有岗位，请先新增或导入岗位。"))
+        approved = (
+            Publicity.objects.filter(batch=batch, approved_at__isnull=False)
+            .order_by("-approved_at")
+            .first()
+            if batch.state == BatchState.PUBLICITY
+            else None
+        )
+        if approved is not None and approved.approved_at is not None:
+            # Approval made the list final (the people are APPROVED): a new matching would
+            # publicise and approve a second list beside it.
+            blockers.append(
+                _(
+                    "公示结果已于%(date)s审批，名单已生效，不能退回匹配；"
+                    "如有人员不能赴任，请在考察与公示页取消其人选。"
+                )
+                % {"date": format_date(approved.approved_at)}
+            )
     elif to_state == BatchState.PUBLICITY:
         if not Assignment.objects.filter(batch=batch, state=AssignmentState.PROPOSED).exists():
             blockers.append(_("还没有拟任人选，请先采纳一个匹配方案。"))
-        recorded = set(SelectionStep.objects.filter(batch=batch).values_list("kind", flat=True))
-        for kind in (SelectionStepKind.VETTING, SelectionStepKind.DECISION):
-            if kind not in recorded:
-                blockers.append(
-                    _("尚未记录“%(step)s”环节。") % {"step": str(SelectionStepKind(kind).label)}
+        blockers += current_step_blockers(batch=batch)
+    elif to_state == BatchState.CLOSED:
+        serving = Assignment.objects.filter(
+            batch=batch, state__in=(AssignmentState.APPROVED, AssignmentState.ACTIVE)
+        ).count()
+        if serving:
+            blockers.append(
+                _(
+                    "还有%(n)s名挂职人员处于“已批准”或“在岗”状态：请先在“挂职人员”页为在岗人员"
+                    "记录挂职结果，并取消未到岗人员的人选，再结束批次。"
                 )
+                % {"n": serving}
+            )
     elif to_state == BatchState.TRAINING:
         if not Publicity.objects.filter(batch=batch, approved_at__isnull=False).exists():
             blockers.append(_("公示尚未审批通过。"))

@@ -221,7 +221,7 @@ def group_member_choices(*, batch: Batch, group: Group | None = None) -> list[As
         free |= Q(group=group)
     return list(
         Assignment.objects.filter(free, batch=batch, state__in=SERVING_STATES)
-        .select_related("cadre__user", "host_unit", "post")
+        .select_related("cadre__user", "home_unit", "host_unit", "post")
         .order_by("cadre__name_pinyin", "id")
     )
 

@@ -223,6 +223,17 @@ class Unassigned:
     reason: str
 
 
+@dataclass(frozen=True)
+class LeftOut:
+    """An applicant the run left out because they failed the batch's eligibility rules when
+    it started; the reasons are as frozen then (in Chinese, the source language)."""
+
+    cadre_id: int
+    name: str
+    home_unit: str
+    reasons: list[str]
+
+
 @dataclass
 class RunReport:
     run: MatchingRun
@@ -241,6 +252,7 @@ class RunReport:
     pins: list[str] = field(default_factory=list)
     forbids: list[str] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)
+    ineligible: list[LeftOut] = field(default_factory=list)
     weights: list[tuple[str, str]] = field(default_factory=list)
     posts: list[PostRow] = field(default_factory=list)
     unassigned: list[Unassigned] = field(default_factory=list)
@@ -276,7 +288,22 @@ def run_report(
     ]
     report.pins = pair_labels(run.pins, labels)
     report.forbids = pair_labels(run.forbids, labels)
-    report.dropped = pair_labels(inputs.get("dropped_pairs", []), labels)
+    # A pin or forbid naming someone left out names them too (they are not among the labels).
+    left_out = {
+        str(person["cadre"]): {"name": person["name"], "home_unit": None}
+        for person in inputs.get("ineligible", [])
+    }
+    named = Labels({**inputs.get("labels", {}), "people": {**left_out, **labels.people}})
+    report.dropped = pair_labels(inputs.get("dropped_pairs", []), named)
+    report.ineligible = [
+        LeftOut(
+            cadre_id=int(person["cadre"]),
+            name=str(person["name"]),
+            home_unit=str(person.get("home_unit", "")),
+            reasons=[str(reason) for reason in person.get("reasons", [])],
+        )
+        for person in inputs.get("ineligible", [])
+    ]
     result = run.result
     if status.state != RunState.DONE or not result:
         return report

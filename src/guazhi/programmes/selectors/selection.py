@@ -21,6 +21,7 @@ from guazhi.core.calendar import (
 )
 from guazhi.core.errors import NotFound
 from guazhi.core.jinja import format_date
+from guazhi.core.text import join_list
 from guazhi.programmes.events import EVENT_LABELS as ALL_EVENT_LABELS
 from guazhi.programmes.models import (
     Assignment,
@@ -28,11 +29,13 @@ from guazhi.programmes.models import (
     Batch,
     BatchEvent,
     BatchState,
+    MatchingRun,
     Objection,
     Publicity,
     SelectionStep,
     SelectionStepKind,
 )
+from guazhi.programmes.selectors.runs import current_adoption
 from guazhi.programmes.selectors.scope import assignment_queryset, batch_queryset, can_manage_batch
 
 # Vetting and the decision happen once the list is proposed, and may be corrected while it is
@@ -41,6 +44,9 @@ STEP_STATES = (BatchState.MATCHING, BatchState.PUBLICITY)
 # A proposed person may fail vetting or withdraw; an approved one may still withdraw or be
 # found out before reporting for duty. Once on duty the way out is an outcome, not a cancel.
 CANCELLABLE_STATES = (AssignmentState.PROPOSED, AssignmentState.APPROVED)
+# Holding one of these in another batch keeps a person off this batch's approved list: one
+# person serves in one secondment at a time.
+SERVING_ELSEWHERE_STATES = (AssignmentState.APPROVED, AssignmentState.ACTIVE)
 # The people a publicity list names: everyone proposed at the start who was not cancelled.
 PUBLICISED_STATES = (
     AssignmentState.PROPOSED,
@@ -102,6 +108,49 @@ def publicity_period(*, starts_on: dt.date, working_days: int) -> PublicityPerio
     return PublicityPeriod(starts_on, first_day, ends_on, working_days, warnings)
 
 
+# Steps and the list they were about -------------------------------------------------------
+
+
+def step_label(kind: str) -> str:
+    return str(SelectionStepKind(kind).label)
+
+
+def outdated_steps(*, steps: dict[str, SelectionStep], adoption: MatchingRun | None) -> set[str]:
+    """The kinds of `steps` recorded before `adoption` (the batch's current adopted run).
+
+    Vetting and the decision are about one proposed list: once another run is adopted they
+    were about the list it replaced, so they count as missing until recorded again (recording
+    an unchanged step again confirms it for the new list). The time the step was last
+    recorded counts, not its date: a meeting held last week may well be about a list adopted
+    in the system today, which only the person recording it can tell.
+    """
+    if adoption is None or adoption.adopted_at is None:
+        return set()
+    return {kind for kind, step in steps.items() if step.updated_at < adoption.adopted_at}
+
+
+def _step_missing(kind: str, steps: dict[str, SelectionStep], outdated: set[str]) -> str | None:
+    """Why step `kind` does not count for the current list ("" when it does)."""
+    if kind not in steps:
+        return _("尚未记录“%(step)s”环节。") % {"step": step_label(kind)}
+    if kind in outdated:
+        return _(
+            "“%(step)s”环节记录于采纳当前匹配方案之前，请针对当前拟任人选重新记录"
+            "（日期未变也请重新保存确认）。"
+        ) % {"step": step_label(kind)}
+    return None
+
+
+def current_step_blockers(
+    *, batch: Batch, steps: dict[str, SelectionStep] | None = None
+) -> list[str]:
+    """What is missing of vetting and decision for the batch's current list, in Chinese."""
+    steps = selection_steps(batch=batch) if steps is None else steps
+    outdated = outdated_steps(steps=steps, adoption=current_adoption(batch=batch))
+    found = (_step_missing(kind, steps, outdated) for kind in SelectionStepKind.values)
+    return [reason for reason in found if reason]
+
+
 # Refusals ----------------------------------------------------------------------------------
 
 
@@ -112,8 +161,10 @@ def step_refusal(
     steps: dict[str, SelectionStep],
     publicity: Publicity | None,
     proposed_count: int,
+    outdated: set[str] | frozenset[str] = frozenset(),
 ) -> str | None:
-    """Why the step `kind` cannot be recorded (or re-recorded) now, or None."""
+    """Why the step `kind` cannot be recorded (or re-recorded) now, or None. `outdated` are
+    the kinds recorded before the current adoption (outdated_steps)."""
     if batch.state not in STEP_STATES:
         return _(
             "只有“匹配中”或“公示中”的批次可以记录考察和决定环节，本批次当前为“%(state)s”。"
@@ -122,8 +173,14 @@ def step_refusal(
         return _("公示结果已审批，考察和决定环节不能再修改。")
     if proposed_count == 0:
         return _("本批次还没有拟任人选，请先采纳匹配方案。")
-    if kind == SelectionStepKind.DECISION and SelectionStepKind.VETTING not in steps:
-        return _("请先记录组织考察，再记录党委（党组）研究决定。")
+    if kind == SelectionStepKind.DECISION:
+        if SelectionStepKind.VETTING not in steps:
+            return _("请先记录组织考察，再记录党委（党组）研究决定。")
+        if SelectionStepKind.VETTING in outdated:
+            return _(
+                "组织考察记录于采纳当前匹配方案之前，请先针对当前拟任人选重新记录组织考察，"
+                "再记录党委（党组）研究决定。"
+            )
     return None
 
 
@@ -133,8 +190,10 @@ def publicity_start_refusal(
     steps: dict[str, SelectionStep],
     publicity: Publicity | None,
     proposed_count: int,
+    outdated: set[str] | frozenset[str] = frozenset(),
 ) -> str | None:
-    """Why publicity cannot start now, or None."""
+    """Why publicity cannot start now, or None. `outdated` are the kinds recorded before the
+    current adoption (outdated_steps)."""
     if publicity is not None:
         return _("本批次已于%(date)s开始公示。") % {"date": format_date(publicity.starts_on)}
     if batch.state != BatchState.PUBLICITY:
@@ -145,6 +204,11 @@ def publicity_start_refusal(
         return _("尚未记录组织考察，不能开始公示。")
     if SelectionStepKind.DECISION not in steps:
         return _("尚未记录党委（党组）研究决定，不能开始公示。")
+    stale = [kind for kind in SelectionStepKind.values if kind in outdated]
+    if stale:
+        return _(
+            "%(steps)s记录于采纳当前匹配方案之前，请针对当前拟任人选重新记录后再开始公示。"
+        ) % {"steps": join_list(step_label(kind) for kind in stale)}
     if proposed_count == 0:
         return _("没有拟任人选，不能开始公示。")
     return None
@@ -157,8 +221,10 @@ def publicity_approve_refusal(
     open_objections: int,
     proposed_count: int,
     today: dt.date,
+    serving_elsewhere: list[str] | None = None,
 ) -> str | None:
-    """Why the publicity result cannot be approved on `today`, or None."""
+    """Why the publicity result cannot be approved on `today`, or None. `serving_elsewhere`
+    describes the proposed people approved or on duty in another batch (serving_elsewhere)."""
     if publicity is None:
         return _("尚未开始公示，不能审批。")
     if publicity.approved_at is not None:
@@ -176,7 +242,37 @@ def publicity_approve_refusal(
         return _("还有%(n)s条异议尚未处理，处理完毕后方可审批。") % {"n": open_objections}
     if proposed_count == 0:
         return _("没有待批准的拟任人选。")
+    if serving_elsewhere:
+        return _(
+            "%(people)s，一人不能同时在两个批次挂职：请先取消其在本批次的人选，再审批公示结果。"
+        ) % {"people": join_list(serving_elsewhere)}
     return None
+
+
+def serving_elsewhere(*, batch: Batch, cadre_ids: list[int] | None = None) -> list[str]:
+    """The people proposed in `batch` (or among `cadre_ids`) who are approved or on duty in
+    another batch, each as "王芳已在“2026年第一批”获批挂职", by name."""
+    if cadre_ids is None:
+        cadre_ids = list(
+            Assignment.objects.filter(batch=batch, state=AssignmentState.PROPOSED).values_list(
+                "cadre_id", flat=True
+            )
+        )
+    rows = (
+        Assignment.objects.filter(cadre_id__in=cadre_ids, state__in=SERVING_ELSEWHERE_STATES)
+        .exclude(batch=batch)
+        .order_by("cadre__name_pinyin", "cadre_id", "id")
+        .values_list("cadre__name", "batch__name", "state")
+    )
+    return [
+        (
+            _("%(name)s已在“%(batch)s”获批挂职")
+            if state == AssignmentState.APPROVED
+            else _("%(name)s正在“%(batch)s”挂职")
+        )
+        % {"name": name, "batch": batch_name}
+        for name, batch_name, state in rows
+    ]
 
 
 def publicity_withdraw_refusal(*, publicity: Publicity | None) -> str | None:
@@ -255,6 +351,8 @@ class SelectionOverview:
     approved: list[Assignment]
     cancelled: list[Assignment]
     steps: dict[str, SelectionStep]
+    # Kinds recorded before the current adoption: they count as missing until recorded again.
+    outdated_steps: set[str]
     publicity: Publicity | None
     period: PublicityPeriod | None  # of the publicity, with the calendar's warnings
     objections: list[Objection]
@@ -282,6 +380,7 @@ def selection_overview(*, actor, batch: Batch, today: dt.date | None = None) -> 
     )
     proposed = [a for a in people if a.state == AssignmentState.PROPOSED]
     steps = selection_steps(batch=batch)
+    outdated = outdated_steps(steps=steps, adoption=current_adoption(batch=batch))
     publicity = batch_publicity(batch=batch)
     objections = publicity_objections(publicity=publicity) if publicity else []
     open_objections = sum(1 for objection in objections if objection.resolved_at is None)
@@ -301,6 +400,7 @@ def selection_overview(*, actor, batch: Batch, today: dt.date | None = None) -> 
         approved=[a for a in people if a.state == AssignmentState.APPROVED],
         cancelled=[a for a in people if a.state == AssignmentState.CANCELLED],
         steps=steps,
+        outdated_steps=outdated,
         publicity=publicity,
         period=period,
         objections=objections,
@@ -312,11 +412,16 @@ def selection_overview(*, actor, batch: Batch, today: dt.date | None = None) -> 
                 steps=steps,
                 publicity=publicity,
                 proposed_count=len(proposed),
+                outdated=outdated,
             )
             for kind in SelectionStepKind.values
         },
         start_refusal=publicity_start_refusal(
-            batch=batch, steps=steps, publicity=publicity, proposed_count=len(proposed)
+            batch=batch,
+            steps=steps,
+            publicity=publicity,
+            proposed_count=len(proposed),
+            outdated=outdated,
         ),
         approve_refusal=publicity_approve_refusal(
             batch=batch,
@@ -324,6 +429,11 @@ def selection_overview(*, actor, batch: Batch, today: dt.date | None = None) -> 
             open_objections=open_objections,
             proposed_count=len(proposed),
             today=today,
+            serving_elsewhere=serving_elsewhere(
+                batch=batch, cadre_ids=[a.cadre_id for a in proposed]
+            )
+            if publicity is not None and publicity.approved_at is None
+            else [],
         ),
         withdraw_refusal=publicity_withdraw_refusal(publicity=publicity),
         past=past_publicities(batch=batch),

@@ -18,7 +18,7 @@ from guazhi.core.text import join_list
 from guazhi.orgs import vocab
 from guazhi.orgs.models import Organisation, User
 from guazhi.orgs.scopes import scopes_of
-from guazhi.programmes.models import BATCH_TRANSITIONS, Batch, BatchState, Direction
+from guazhi.programmes.models import BATCH_TRANSITIONS, Assignment, Batch, BatchState, Direction
 from guazhi.programmes.selectors.batches import (
     EVENT_CREATED,
     EVENT_STATE,
@@ -28,6 +28,7 @@ from guazhi.programmes.selectors.batches import (
 )
 from guazhi.programmes.selectors.scope import BATCH_MANAGER_ROLES, unit_ids_on_path
 from guazhi.programmes.services.events import batch_event_record
+from guazhi.programmes.services.runs import run_adoption_cancel_for_move
 from guazhi.programmes.services.selection import publicity_withdraw_for_move
 
 # The fields a coordinator edits (dispatching_orgs, a many-to-many, travels on its own).
@@ -70,6 +71,29 @@ INT_SETTINGS: tuple[tuple[str, int, int, bool], ...] = (
 )
 BOOL_SETTINGS = ("full_time", "exclude_serving", "require_dispatching_home")
 REASON_MAX = 500
+# Settings that decide who may apply (报名条件) and how people are matched (匹配规则): fixed once
+# the call has closed, since the applications and runs made under them would no longer fit.
+ELIGIBILITY_FIELDS = (
+    "max_age",
+    "min_rank",
+    "max_rank",
+    "min_education",
+    "exclude_serving",
+    "require_dispatching_home",
+    "max_choices",
+)
+MATCHING_RULE_FIELDS = (
+    "max_per_dispatch_at_host",
+    "max_leadership_per_host",
+    "max_levels_above",
+    "min_women",
+    "min_minority",
+    "min_non_party",
+)
+RULE_EDIT_STATES = (BatchState.PLANNING, BatchState.RECRUITING)
+# The coordinating unit decides who manages the batch and where group leaders' roles reach:
+# settled before the call goes out.
+COORDINATING_EDIT_STATES = (BatchState.PLANNING,)
 
 
 def _label(name: str) -> str:
@@ -177,6 +201,33 @@ def _unit_errors(
     return errors
 
 
+def _state_errors(batch: Batch, changed: Iterable[str]) -> dict[str, str]:
+    """Fields among `changed` that the batch's state no longer lets anyone change."""
+    state = batch.get_state_display()
+    errors: dict[str, str] = {}
+    if batch.state not in RULE_EDIT_STATES:
+        back = (
+            _("如确需修改，请先将批次退回“报名中”。") if batch.state == BatchState.MATCHING else ""
+        )
+        for name in changed:
+            if name in ELIGIBILITY_FIELDS:
+                group = _("报名条件")
+            elif name in MATCHING_RULE_FIELDS:
+                group = _("匹配规则")
+            else:
+                continue
+            message = _(
+                "%(label)s属于%(group)s，只能在“规划中”或“报名中”修改，本批次当前为“%(state)s”。"
+            ) % {"label": _label(name), "group": group, "state": state}
+            errors[name] = message + back
+    if "coordinating_org" in changed and batch.state not in COORDINATING_EDIT_STATES:
+        errors["coordinating_org"] = _(
+            "组织协调单位只能在“规划中”修改，本批次当前为“%(state)s”；如需由其他单位组织，"
+            "请新建批次。"
+        ) % {"state": state}
+    return errors
+
+
 def _clean(fields: dict[str, Any]) -> dict[str, Any]:
     cleaned = {k: (v.strip() if isinstance(v, str) else v) for k, v in fields.items()}
     for name in BOOL_SETTINGS:
@@ -239,7 +290,11 @@ def batch_update(
     dispatching_orgs: Iterable[Organisation] | None = None,
     **fields: Any,
 ) -> Batch:
-    """Change a batch's fields (those given) and, when given, its dispatching units."""
+    """Change a batch's fields (those given) and, when given, its dispatching units.
+
+    Eligibility and matching rules change only in planning and recruiting, the coordinating
+    unit only in planning (refused by field, changing nothing); a value given unchanged is
+    never refused, so a form may send every field back as it was."""
     _unknown(fields)
     batch = (
         Batch.objects.select_for_update(of=("self",))
@@ -254,17 +309,23 @@ def batch_update(
     dispatching_before = list(batch.dispatching_orgs.order_by("path"))
     merged = before | _clean(fields)
     dispatching = dispatching_before if dispatching_orgs is None else list(dispatching_orgs)
-    errors = batch_field_errors(merged) | _unit_errors(
-        actor,
-        merged,
-        dispatching,
-        before=before,
-        dispatching_before=[unit.pk for unit in dispatching_before],
+    locked = _state_errors(batch, [name for name in BATCH_FIELDS if merged[name] != before[name]])
+    errors = (
+        batch_field_errors(merged)
+        | _unit_errors(
+            actor,
+            merged,
+            dispatching,
+            before=before,
+            dispatching_before=[unit.pk for unit in dispatching_before],
+        )
+        | locked
     )
     if not errors and _same_name_exists(merged, exclude=batch.pk):
         errors["name"] = _("该组织协调单位已有同名批次。")
     if errors:
-        raise ValidationFailed(_("批次信息有误。"), detail=errors)
+        message = next(iter(locked.values())) if locked else _("批次信息有误。")
+        raise ValidationFailed(message, detail=errors)
     for name in BATCH_FIELDS:
         setattr(batch, name, merged[name])
     changes = changed_fields(batch, before, BATCH_FIELDS)
@@ -298,7 +359,8 @@ def batch_transition(*, actor: User, batch: Batch, to_state: str, reason: str) -
 
     Refusals change nothing: a move not in the table (InvalidTransition), a role the move does
     not allow (Forbidden), no reason (ValidationFailed), or a stage with nothing to work on
-    yet (InvalidTransition naming what is missing)."""
+    yet (InvalidTransition naming what is missing). Reopening the call (matching →
+    recruiting) cancels the proposed list with the move's reason: it will be matched again."""
     batch = (
         Batch.objects.select_for_update(of=("self",))
         .select_related("coordinating_org")
@@ -332,10 +394,13 @@ def batch_transition(*, actor: User, batch: Batch, to_state: str, reason: str) -
         )
     batch.state = to_state
     batch.save(update_fields=["state", "updated_at"])
+    cancelled: list[Assignment] = []
     if (from_state, to_state) == (BatchState.PUBLICITY, BatchState.MATCHING):
         # The list goes back to matching: the running publicity stops with the move's reason,
         # so a new one can start when the batch returns to publicity.
         publicity_withdraw_for_move(actor=actor, batch=batch, reason=reason)
+    elif (from_state, to_state) == (BatchState.MATCHING, BatchState.RECRUITING):
+        cancelled = run_adoption_cancel_for_move(actor=actor, batch=batch, reason=reason)
     batch_event_record(
         actor=actor,
         batch=batch,
@@ -343,13 +408,12 @@ def batch_transition(*, actor: User, batch: Batch, to_state: str, reason: str) -
         note=reason,
         from_state=from_state,
         to_state=to_state,
+        payload={"cancelled": [a.pk for a in cancelled]} if cancelled else None,
     )
-    audit_record(
-        actor=actor,
-        action="batch.transition",
-        obj=batch,
-        detail={"from_state": from_state, "to_state": to_state, "note": reason},
-    )
+    detail: dict[str, Any] = {"from_state": from_state, "to_state": to_state, "note": reason}
+    if cancelled:
+        detail["cancelled"] = len(cancelled)
+    audit_record(actor=actor, action="batch.transition", obj=batch, detail=detail)
     return batch
 
 

@@ -315,11 +315,12 @@ def _sync_leader_roles(
             "cadre__user"
         )
     }
+    # Found by role and batch, not by unit: a grant made while another unit coordinated the
+    # batch is still this batch's grant, and must be found to be revoked.
     held = {
         grant.user_id: grant
         for grant in RoleAssignment.objects.select_for_update(of=("self",)).filter(
             role=Role.GROUP_LEADER,
-            organisation=batch.coordinating_org,
             batch=batch,
             user__in=[user for user in users.values() if user is not None],
         )
@@ -675,11 +676,12 @@ NUMERALS = "一二三四五六七八九十"
 
 
 def group_name(number: int) -> str:
-    return (
-        _("第%(n)s组") % {"n": NUMERALS[number - 1]}
-        if number <= len(NUMERALS)
-        else _("第%(n)s组") % {"n": number}
-    )
+    """第一组 in Chinese, "Group 1" in English: Chinese numerals only where they are read."""
+    from django.utils.translation import get_language
+
+    chinese = (get_language() or "zh-hans").startswith("zh")
+    n = NUMERALS[number - 1] if chinese and number <= len(NUMERALS) else number
+    return _("第%(n)s组") % {"n": n}
 
 
 def serving_demo(

@@ -6,6 +6,10 @@ events (payload {"pins": [[cadre, post]…], "forbids": […]}); the latest such
 current set, and the earlier ones are its history. Each run records the pairs it used on
 MatchingRun.pins / .forbids and in its frozen inputs.
 
+Adopting re-freezes the batch and refuses a run computed on candidates, posts or rules that
+have changed since: the list would no longer be what the engine, under today's rules, gives
+for today's applications. Nobody approved or on duty in another batch is adopted.
+
 Batch events written here: run_start, run_pairs, run_adopt (and run_done / run_failed by
 runs_job). Notes are stored in Chinese, the source language, like every stored text.
 """
@@ -30,6 +34,7 @@ from guazhi.core.errors import Forbidden, InvalidTransition, ValidationFailed
 from guazhi.core.jobs import job_start
 from guazhi.core.spreadsheets import Column, SheetSpec, sheet_export
 from guazhi.core.text import join_list
+from guazhi.matching import canonical_json
 from guazhi.orgs.models import CadreProfile
 from guazhi.programmes.models import (
     Application,
@@ -48,6 +53,7 @@ from guazhi.programmes.runs_explain import Labels, score_text
 from guazhi.programmes.runs_inputs import WEIGHT_NAMES, Pair, runs_freeze
 from guazhi.programmes.runs_job import RUN_JOB
 from guazhi.programmes.selectors.scope import can_manage_batch
+from guazhi.programmes.selectors.selection import serving_elsewhere
 from guazhi.programmes.services.events import batch_event_record
 
 MAX_WEIGHT = 100.0
@@ -221,6 +227,14 @@ def run_start(
             forbids=forbids,
             require_choice=require_choice,
         )
+        if not inputs["engine"]["candidates"]:
+            raise ValidationFailed(
+                _(
+                    "本批次的有效报名人员目前都不符合报名条件（共 %(n)s 人），无法匹配；"
+                    "请核对批次的报名条件和人员档案。"
+                )
+                % {"n": len(inputs["ineligible"])}
+            )
         params = inputs["engine"]["params"]
         number = (MatchingRun.objects.filter(batch=batch).aggregate(n=Max("number"))["n"] or 0) + 1
         run = MatchingRun.objects.create(
@@ -262,6 +276,7 @@ def run_start(
                 "forbids": params["forbids"],
                 "require_choice": require_choice,
                 "dropped_pairs": inputs["dropped_pairs"],
+                "ineligible": [person["cadre"] for person in inputs["ineligible"]],
             },
         )
     return run
@@ -304,7 +319,60 @@ def _adoption_problems(
             _("%(name)s 在本批次已有%(state)s的岗位。")
             % {"name": assignment.cadre.name, "state": assignment.get_state_display()}
         )
+    problems += [
+        _("%(person)s，一人不能同时在两个批次挂职。") % {"person": person}
+        for person in serving_elsewhere(batch=run.batch, cadre_ids=list(pairs))
+    ]
     return problems
+
+
+# The parts of a run's frozen inputs that decide who may go where; the params (weights, seed,
+# pins and forbids) are the run's own choices and cannot go stale.
+STALE_PARTS = ("candidates", "posts", "rules")
+
+
+def _stale_parts(run: MatchingRun, batch: Batch) -> list[str]:
+    """The parts of STALE_PARTS in which the batch today differs from the run's inputs."""
+    frozen = run.inputs.get("engine", {})
+    today = runs_freeze(
+        batch=batch,
+        mode=run.mode,
+        weights=run.weights,
+        seed=run.seed,
+        require_choice=bool(frozen.get("rules", {}).get("require_choice", True)),
+    )["engine"]
+    return [
+        part
+        for part in STALE_PARTS
+        if canonical_json(today[part]) != canonical_json(frozen.get(part))
+    ]
+
+
+def run_adoption_cancel_for_move(*, actor: Any, batch: Batch, reason: str) -> list[Assignment]:
+    """For batch_transition moving matching → recruiting, which has checked the actor and the
+    reason and runs in its own transaction with the batch locked: the proposed list is
+    cancelled with the move's reason. The call reopens, so the list will be matched again;
+    people left proposed meanwhile could withdraw and still be publicised, or be vetted for a
+    list that no longer stands. The run stays on record and may be adopted again later if
+    nothing it was computed from has changed."""
+    proposed = list(
+        Assignment.objects.select_for_update(of=("self",))
+        .filter(batch=batch, state=AssignmentState.PROPOSED)
+        .select_related("cadre")
+        .order_by("id")
+    )
+    note = gettext_noop("重新开放报名，拟任人选随之取消：%(reason)s") % {"reason": reason}
+    for assignment in proposed:
+        assignment.state = AssignmentState.CANCELLED
+        assignment.cancelled_reason = note
+        assignment.save(update_fields=["state", "cancelled_reason", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="assignment.cancel",
+            obj=assignment,
+            detail={"from": AssignmentState.PROPOSED, "reason": note},
+        )
+    return proposed
 
 
 def run_adopt(*, actor: Any, run: MatchingRun) -> list[Assignment]:
@@ -312,7 +380,9 @@ def run_adopt(*, actor: Any, run: MatchingRun) -> list[Assignment]:
 
     The earlier adoption's PROPOSED assignments are cancelled with a reason naming this run.
     Refused, changing nothing, when the batch is not matching, the run is not done or already
-    the adopted one, or a post or application it places no longer exists.
+    the adopted one (with people still proposed), a post or application it places no longer
+    exists, someone it places is approved or on duty in another batch, or the candidates,
+    posts or rules it was computed from have changed since (see the module docstring).
     """
     with transaction.atomic():
         batch = _locked_batch(run.batch)
@@ -327,7 +397,11 @@ def run_adopt(*, actor: Any, run: MatchingRun) -> list[Assignment]:
             .order_by("-adopted_at", "-id")
             .first()
         )
-        if current is not None and current.pk == run.pk:
+        if (
+            current is not None
+            and current.pk == run.pk
+            and Assignment.objects.filter(run=run, state=AssignmentState.PROPOSED).exists()
+        ):
             raise InvalidTransition(_("该匹配方案已是当前采纳的方案。"))
         pairs = {int(c): int(p) for c, p in run.result["assignments"].items()}
         if not pairs:
@@ -363,6 +437,14 @@ def run_adopt(*, actor: Any, run: MatchingRun) -> list[Assignment]:
                 % {"problems": join_list(problems)},
                 detail={"problems": problems},
             )
+        stale = _stale_parts(run, batch)
+        if stale:
+            message = (
+                _("本方案计算后报名或岗位已变化，请重新匹配。")
+                if "candidates" in stale or "posts" in stale
+                else _("本方案计算后批次的匹配规则已变化，请重新匹配。")
+            )
+            raise ValidationFailed(message, detail={"stale": stale})
         reason = gettext_noop("由第%(number)s号匹配方案替代。") % {"number": run.number}
         for assignment in earlier:
             assignment.state = AssignmentState.CANCELLED
@@ -475,8 +557,11 @@ def run_export(*, actor: Any, run: MatchingRun, now: dt.datetime | None = None) 
     sheet = workbook.worksheets[0]
     finished = timezone.localtime(run.finished_at) if run.finished_at else None
     exported = timezone.localtime(now or timezone.now())
+    # The batch's name as frozen with the run (covered by the fingerprint); runs frozen before
+    # it was kept print today's name.
+    batch_name = (run.inputs.get("labels") or {}).get("batch") or run.batch.name
     lines = [
-        _("%(batch)s 第%(number)s号匹配方案") % {"batch": run.batch.name, "number": run.number},
+        _("%(batch)s 第%(number)s号匹配方案") % {"batch": batch_name, "number": run.number},
         _("校验码（SHA-256）：%(fingerprint)s") % {"fingerprint": run.fingerprint},
         _("随机种子：%(seed)s　匹配方式：%(mode)s　总分：%(objective)s")
         % {

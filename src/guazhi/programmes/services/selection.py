@@ -47,6 +47,7 @@ from guazhi.programmes.models import (
     SelectionStepKind,
 )
 from guazhi.programmes.models.assignments import ObjectionChannel
+from guazhi.programmes.selectors.runs import current_adoption
 from guazhi.programmes.selectors.scope import can_manage_batch
 from guazhi.programmes.selectors.selection import (
     CANCELLABLE_STATES,
@@ -58,12 +59,14 @@ from guazhi.programmes.selectors.selection import (
     EVENT_STEP,
     batch_publicity,
     objection_instructions,
+    outdated_steps,
     publicity_approve_refusal,
     publicity_list,
     publicity_period,
     publicity_start_refusal,
     publicity_withdraw_refusal,
     selection_steps,
+    serving_elsewhere,
     step_refusal,
 )
 from guazhi.programmes.services.events import batch_event_record
@@ -114,7 +117,9 @@ def selection_step_record(
     """Record 组织考察 or 党委（党组）研究决定 with its date; recording it again corrects it.
 
     The decision comes after vetting (never dated before it); neither may be dated after
-    today, nor after the day publicity started.
+    today, nor after the day publicity started. A step recorded before the current adoption
+    counts for the current list only once recorded again: recording it again unchanged
+    confirms it (selectors.selection.outdated_steps).
     """
     if kind not in SelectionStepKind.values:
         raise ValidationFailed(_("环节不在可选范围内。"), detail={"kind": _("请选择环节。")})
@@ -122,6 +127,7 @@ def selection_step_record(
     batch = _locked_batch(batch)
     note = _clean_text(note)
     steps = selection_steps(batch=batch)
+    outdated = outdated_steps(steps=steps, adoption=current_adoption(batch=batch))
     publicity = _current_publicity(batch)
     refusal = step_refusal(
         batch=batch,
@@ -129,6 +135,7 @@ def selection_step_record(
         steps=steps,
         publicity=publicity,
         proposed_count=_proposed_count(batch),
+        outdated=outdated,
     )
     if refusal:
         raise InvalidTransition(refusal)
@@ -168,11 +175,19 @@ def selection_step_record(
         before = {"held_on": step.held_on, "note": step.note}
         step.held_on, step.note, step.recorded_by = held_on, note, actor
         changes = changed_fields(step, before, ["held_on", "note"])
-        if not changes:
+        if not changes and kind not in outdated:
             return step
         step.save(update_fields=[*changes.keys(), "recorded_by", "updated_at"])
-        action, detail = "selection_step.update", {"kind": kind, "changes": changes}
-        event_note = _("更正%(step)s：%(date)s") % {"step": label, "date": format_date(held_on)}
+        if changes:
+            action, detail = "selection_step.update", {"kind": kind, "changes": changes}
+            event_note = _("更正%(step)s：%(date)s") % {"step": label, "date": format_date(held_on)}
+        else:
+            # Recorded before the list now proposed: saving it again says it holds for this one.
+            action, detail = "selection_step.confirm", {"kind": kind, "date": str(held_on)}
+            event_note = _("针对当前拟任人选重新确认%(step)s：%(date)s") % {
+                "step": label,
+                "date": format_date(held_on),
+            }
     if note:
         event_note += _("。%(note)s") % {"note": note}
     batch_event_record(
@@ -263,6 +278,7 @@ def publicity_start(*, actor: User, batch: Batch, starts_on: dt.date, text: str 
         steps=steps,
         publicity=_current_publicity(batch),
         proposed_count=_proposed_count(batch),
+        outdated=outdated_steps(steps=steps, adoption=current_adoption(batch=batch)),
     )
     if refusal:
         raise InvalidTransition(refusal)
@@ -489,7 +505,8 @@ def objection_resolve(
 @transaction.atomic
 def publicity_approve(*, actor: User, batch: Batch, note: str = "") -> Publicity:
     """Approve the result once the period is over (today after ends_on) and every objection is
-    resolved: every proposed assignment becomes APPROVED."""
+    resolved: every proposed assignment becomes APPROVED. Refused while someone proposed is
+    approved or on duty in another batch (named): one person serves in one batch at a time."""
     _check_manager(actor, batch)
     batch = _locked_batch(batch)
     note = _clean_text(note)
@@ -510,6 +527,9 @@ def publicity_approve(*, actor: User, batch: Batch, note: str = "") -> Publicity
         open_objections=open_objections,
         proposed_count=len(proposed),
         today=timezone.localdate(),
+        serving_elsewhere=serving_elsewhere(
+            batch=batch, cadre_ids=[assignment.cadre_id for assignment in proposed]
+        ),
     )
     if refusal:
         raise InvalidTransition(refusal)
