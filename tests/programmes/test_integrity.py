@@ -698,3 +698,16 @@ def test_the_cadres_call_list_reads_in_a_fixed_number_of_queries(  # type: ignor
     with django_assert_max_num_queries(10):
         response = client.get(reverse("programmes:call_list"))
     assert response.status_code == 200
+
+
+def test_the_selection_page_asks_to_confirm_steps_older_than_the_list(  # type: ignore[no-untyped-def]
+    world, scenario, start, client
+) -> None:
+    _adopted_twice(world, scenario, start)
+    client.force_login(world.users["coordinator"])
+    html = client.get(
+        reverse("programmes:selection", kwargs={"batch_pk": scenario.batch.pk})
+    ).content.decode()
+    assert html.count("需重新确认") == 2
+    # Vetting is confirmed first; the decision's form waits for it.
+    assert html.count(">确认</button>") == 1
