@@ -164,7 +164,7 @@ def test_actions_read_in_chinese_and_unknown_ones_fall_back_sensibly() -> None:
 
 def test_details_are_compact_one_liners() -> None:
     detail = {"changes": {"name": ["旧名", "新名"]}, "is_workday": False, "role": "coordinator"}
-    assert compact_detail(detail) == "name: 旧名 → 新名；上班: 否；角色: 组织部门"
+    assert compact_detail(detail) == "名称: 旧名 → 新名；上班: 否；角色: 组织部门"
     assert compact_detail({}) == ""
     long = compact_detail({"note": "长" * 300})
     assert len(long) == 160 and long.endswith("…")

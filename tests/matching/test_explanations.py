@@ -3,9 +3,14 @@ reason code (stable-mode ones, blocking_pair and not_placed, are in test_stable.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from guazhi.matching import Candidate, Params, Post, Reason, Result, Rules, Weights, solve
+from tests.matching.instances import TAGS, broken_rules, score, shortfall
 
 NO_TEXT = Weights(expertise_tags=1.0, expertise_text=0.0, preference=1.0)
 
@@ -191,6 +196,209 @@ def test_lower_total_when_a_lower_choice_fits_better() -> None:
     assert only_reason(result, 1, 10) == Reason(
         "lower_total", {"score_here": 1.0, "score_obtained": 2.8, "delta": -1.8}
     )
+
+
+TAGS_ONLY = Weights(
+    expertise_tags=1.0, expertise_text=0.0, preference=0.0, host_preference=0.0, recommendation=0.0
+)
+
+
+def test_a_higher_score_than_the_holder_loses_when_the_holder_has_nowhere_else() -> None:
+    """Cadre 2 scores 1.0 on post 10 against the holder's 0.5, but taking it would leave cadre
+    1 (who ranked nothing else) without a post and give up cadre 2's own 1.0 at post 11."""
+    posts = [
+        Post(id=10, host_unit=5, preferred_tags=frozenset({"财务", "审计"})),
+        Post(id=11, host_unit=6, preferred_tags=frozenset({"法律"})),
+    ]
+    people = [
+        cadre(1, tags=frozenset({"财务"}), choices=(10,)),
+        cadre(2, tags=frozenset({"财务", "审计", "法律"}), choices=(10, 11), dispatch_unit=8),
+    ]
+    result = solve(
+        people, posts, Rules(require_choice=True), Params(weights=TAGS_ONLY, mode="optimal")
+    )
+    assert result.assignments == {1: 10, 2: 11}
+    assert result.objective == 1.5
+    assert reasons_for(result, 2, 10) == [
+        Reason(
+            "capacity_full",
+            {
+                "holders": [{"candidate": 1, "score": 0.5, "pinned": False}],
+                "cutoff": 0.5,
+                "score": 1.0,
+            },
+        ),
+        Reason(
+            "swap_lowers_total",
+            {
+                "holder": 1,
+                "holder_score": 0.5,
+                "holder_post": None,
+                "holder_post_score": None,
+                "score_here": 1.0,
+                "score_obtained": 1.0,
+                "total_before": 1.5,
+                "total_after": 1.0,
+                "delta": -0.5,
+                "targets": [],
+            },
+        ),
+    ]
+
+
+def test_the_displaced_holder_moves_to_their_best_open_post_in_the_swap() -> None:
+    """Displaced from post 10, cadre 1 could take post 11 (left by cadre 2, score 0) or the
+    empty post 12 (score 0.25): the swap counts the better one and still loses 0.25."""
+    posts = [
+        Post(id=10, host_unit=5, preferred_tags=frozenset({"财务", "审计"})),
+        Post(id=11, host_unit=6, preferred_tags=frozenset({"法律"})),
+        Post(id=12, host_unit=7, preferred_tags=frozenset({"财务", "统计", "规划", "农业"})),
+    ]
+    people = [
+        cadre(1, tags=frozenset({"财务"}), choices=(10,)),
+        cadre(2, tags=frozenset({"财务", "审计", "法律"}), choices=(10, 11), dispatch_unit=8),
+    ]
+    result = solve(people, posts, Rules(), Params(weights=TAGS_ONLY))
+    assert result.assignments == {1: 10, 2: 11}
+    swap = reasons_for(result, 2, 10)[-1]
+    assert swap == Reason(
+        "swap_lowers_total",
+        {
+            "holder": 1,
+            "holder_score": 0.5,
+            "holder_post": 12,
+            "holder_post_score": 0.25,
+            "score_here": 1.0,
+            "score_obtained": 1.0,
+            "total_before": 1.5,
+            "total_after": 1.25,
+            "delta": -0.25,
+            "targets": [],
+        },
+    )
+
+
+def test_a_swap_that_raises_the_total_but_breaks_a_composition_target() -> None:
+    posts = [Post(id=10, host_unit=5, preferred_tags=frozenset({"财务", "审计"}))]
+    people = [
+        cadre(1, tags=frozenset({"财务"}), choices=(10,), woman=True),
+        cadre(2, tags=frozenset({"财务", "审计"}), choices=(10,), dispatch_unit=8),
+    ]
+    result = solve(people, posts, Rules(min_women=1), Params(weights=TAGS_ONLY))
+    assert result.assignments == {1: 10}
+    assert reasons_for(result, 2, 10)[-1] == Reason(
+        "swap_lowers_total",
+        {
+            "holder": 1,
+            "holder_score": 0.5,
+            "holder_post": None,
+            "holder_post_score": None,
+            "score_here": 1.0,
+            "score_obtained": None,
+            "total_before": 0.5,
+            "total_after": 1.0,
+            "delta": 0.5,
+            "targets": ["women"],
+        },
+    )
+
+
+def test_no_swap_is_offered_against_a_pinned_holder_or_a_higher_score() -> None:
+    posts = [
+        Post(id=10, host_unit=5, preferred_tags=frozenset({"财务", "审计"})),
+        Post(id=11, host_unit=6, preferred_tags=frozenset({"财务", "审计"})),
+        FALLBACK,
+    ]
+    people = [
+        cadre(1, tags=frozenset({"财务"}), choices=(10,)),
+        cadre(2, tags=frozenset({"财务", "审计"}), choices=(11,), dispatch_unit=8),
+        cadre(3, tags=frozenset({"财务", "审计"}), choices=(10, 11, 99), dispatch_unit=7),
+    ]
+    result = solve(people, posts, Rules(), Params(weights=TAGS_ONLY, pins=frozenset({(1, 10)})))
+    assert result.assignments == {1: 10, 2: 11, 3: 99}
+    assert [r.code for r in reasons_for(result, 3, 10)] == ["capacity_full"]
+    assert [r.code for r in reasons_for(result, 3, 11)] == ["capacity_full"]
+
+
+@st.composite
+def contested(draw: st.DrawFn) -> tuple[list[Candidate], list[Post], Rules, Params]:
+    """Few posts everybody ranks, so that holders are often outscored by someone who ranked
+    the post higher (the general strategy rarely makes such a case)."""
+    m = draw(st.integers(2, 4))
+    post_ids = list(range(100, 100 + m))
+    tags = st.frozensets(st.sampled_from(TAGS), max_size=3)
+    posts = [
+        Post(
+            id=pid,
+            host_unit=draw(st.sampled_from((1, 2))),
+            capacity=draw(st.integers(1, 2)),
+            preferred_tags=draw(tags),
+            leadership=draw(st.booleans()),
+        )
+        for pid in post_ids
+    ]
+    candidates = [
+        Candidate(
+            id=cid,
+            home_unit=5,
+            dispatch_unit=draw(st.sampled_from((7, 8))),
+            tags=draw(tags),
+            woman=draw(st.booleans()),
+            choices=tuple(draw(st.permutations(post_ids))[: draw(st.integers(1, m))]),
+        )
+        for cid in range(1, draw(st.integers(2, 8)) + 1)
+    ]
+    limit = st.sampled_from([None, None, 1, 2])
+    rules = Rules(
+        max_per_dispatch_at_host=draw(limit),
+        max_leadership_per_host=draw(limit),
+        min_women=draw(st.integers(0, 2)),
+        require_choice=draw(st.booleans()),
+    )
+    weights = Weights(
+        expertise_tags=draw(st.sampled_from((1.0, 2.0, 3.0))),
+        expertise_text=0.0,
+        preference=draw(st.sampled_from((0.0, 0.5, 1.0))),
+        host_preference=0.0,
+        recommendation=0.0,
+    )
+    pins = st.tuples(st.sampled_from([c.id for c in candidates]), st.sampled_from(post_ids))
+    params = Params(weights=weights, pins=draw(st.frozensets(pins, max_size=1)))
+    return candidates, posts, rules, params
+
+
+@settings(max_examples=150, deadline=None)
+@given(instance=contested())
+def test_every_swap_explained_is_legal_and_costs_what_it_says(instance) -> None:  # type: ignore[no-untyped-def]
+    """Replayed with the spec's own scores and rules: the swap a reason describes breaks no hard
+    rule, reaches the total it names, and in an exact result never pays without leaving a
+    composition target shorter."""
+    candidates, posts, rules, params = instance
+    result = solve(candidates, posts, rules, params)
+    by_id = {c.id: c for c in candidates}
+    by_post = {p.id: p for p in posts}
+    for cid, explanation in result.explanations.items():
+        for alternative in explanation.alternatives:
+            for reason in alternative.reasons:
+                if not reason.code.startswith("swap_"):
+                    continue
+                d = reason.detail
+                swapped = dict(result.assignments)
+                swapped[cid] = alternative.post
+                if d["holder_post"] is None:
+                    del swapped[d["holder"]]
+                else:
+                    swapped[d["holder"]] = d["holder_post"]
+                assert broken_rules(candidates, posts, rules, params.forbids, swapped) == []
+                total = sum(score(by_id[c], by_post[p], params.weights) for c, p in swapped.items())
+                assert d["total_before"] == result.objective
+                assert math.isclose(d["total_after"], total, abs_tol=1e-5)
+                assert reason.code == "swap_lowers_total"
+                if d["delta"] > 0:
+                    assert d["targets"] != []
+                    assert shortfall(candidates, rules, swapped) > shortfall(
+                        candidates, rules, result.assignments
+                    )
 
 
 def test_unassigned_with_no_feasible_post_counts_what_ruled_each_post_out() -> None:

@@ -73,7 +73,7 @@ def test_the_form_tells_an_eligible_cadre_so_and_offers_a_select_per_rank(world,
     Batch.objects.filter(pk=found.batch_a.pk).update(max_choices=3, max_age=40)
     body = page(as_user(client, world, "cadre").get(form_url(found.batch_a)))
     assert "您符合本批次报名条件。" in body
-    assert "<li>年龄不超过40周岁（按挂职开始日2027-03-01计算）</li>" in body
+    assert "<li>年龄不超过40周岁（按挂职开始日2027年3月1日计算）</li>" in body
     for rank in (1, 2, 3):
         assert f'<label for="id_choice_{rank}">第{rank}志愿</label>' in body
     assert 'id="id_choice_4"' not in body

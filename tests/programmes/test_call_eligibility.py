@@ -137,7 +137,7 @@ def test_the_conditions_read_as_the_notice_states_them() -> None:
         require_dispatching_home=True,
     )
     assert eligibility_conditions(rules) == [
-        "年龄不超过40周岁（按挂职开始日2027-03-01计算）",
+        "年龄不超过40周岁（按挂职开始日2027年3月1日计算）",
         "职级在乡科级副职（副科级）至乡科级正职（正科级）之间",
         "学历不低于大学本科",
         "目前不在其他批次挂职",

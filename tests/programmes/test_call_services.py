@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from guazhi.core.errors import Forbidden, InvalidTransition, ValidationFailed
 from guazhi.core.models import AuditEvent
@@ -135,7 +135,17 @@ def test_the_notice_is_published_once(call):  # type: ignore[no-untyped-def]
     before = snapshot()
     with pytest.raises(InvalidTransition) as refused:
         services.notice_publish(actor=call.coordinator, batch=call.batch)
-    assert refused.value.message.startswith("选派通知已于")
+    published = timezone.localtime(Notice.objects.get(batch=call.batch).published_at)
+    assert refused.value.message == (
+        f"选派通知已于{published.year}年{published.month}月{published.day}日 "
+        f"{published:%H:%M}发布。"
+    )
+    with translation.override("en"), pytest.raises(InvalidTransition) as refused:
+        services.notice_publish(actor=call.coordinator, batch=call.batch)
+    # Dates follow the reader's language, never a Chinese date with English words around it.
+    assert refused.value.message == (
+        f"The secondment notice was published on {published:%Y-%m-%d %H:%M}."
+    )
     assert snapshot() == before
 
 
@@ -194,7 +204,7 @@ def test_the_notice_fields_are_checked_and_nothing_is_saved(call):  # type: igno
             body="正文",
             deadline=timezone.make_aware(dt.datetime(2027, 3, 1, 9, 0)),
         )
-    assert refused.value.detail == {"deadline": "报名截止时间应早于挂职开始日期（2027-03-01）。"}
+    assert refused.value.detail == {"deadline": "报名截止时间应早于挂职开始日期（2027年3月1日）。"}
     assert snapshot() == before
 
 

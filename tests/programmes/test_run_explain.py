@@ -29,6 +29,22 @@ LABELS = Labels(
 )
 
 
+# Cadre 2 would take post 7 from 王芳 (0.500 there), who would move to post 8.
+SWAP = {
+    "code": "swap_lowers_total",
+    "holder": 1,
+    "holder_score": 0.5,
+    "holder_post": 8,
+    "holder_post_score": 0.25,
+    "score_here": 1.0,
+    "score_obtained": 1.0,
+    "total_before": 1.5,
+    "total_after": 1.25,
+    "delta": -0.25,
+    "targets": [],
+}
+
+
 @pytest.fixture(autouse=True)
 def chinese():  # type: ignore[no-untyped-def]
     with translation.override("zh-hans"):
@@ -119,7 +135,46 @@ def chinese():  # type: ignore[no-untyped-def]
         ),
         (
             {"code": "lower_total", "score_here": 1.5, "score_obtained": 1.9, "delta": -0.4},
-            "本人在该岗位得分 1.500，在所获岗位得分 1.900；改为安排到该岗位会使全批总分降低（需调动其他人员）。",
+            "本人在该岗位得分 1.500，低于所获岗位得分 1.900；改为安排到该岗位会使全批总分降低。",
+        ),
+        (
+            {"code": "lower_total", "score_here": 1.9, "score_obtained": 1.9, "delta": 0.0},
+            "本人在该岗位得分 1.900，与所获岗位得分相同；改为安排到该岗位不会提高全批总分。",
+        ),
+        (
+            {**SWAP, "holder_post": None, "holder_post_score": None},
+            "王芳在该岗位得分 0.500，让出后没有其他可去岗位。"
+            "本人改到该岗位须让出所获岗位（得分 1.000）。"
+            "二人对调后全批总分将由 1.500 降至 1.250。",
+        ),
+        (
+            {**SWAP, "score_obtained": None, "total_after": 1.5, "delta": 0.0},
+            "王芳在该岗位得分 0.500，让出后可去的最佳岗位是“高桥镇 镇长助理”（得分 0.250）。"
+            "二人对调后全批总分仍为 1.500，不会提高。",
+        ),
+        (
+            {**SWAP, "targets": ["women"]},
+            "王芳在该岗位得分 0.500，让出后可去的最佳岗位是“高桥镇 镇长助理”（得分 0.250）。"
+            "本人改到该岗位须让出所获岗位（得分 1.000）。"
+            "二人对调后全批总分将由 1.500 降至 1.250。对调还会使女干部人数低于批次要求。",
+        ),
+        (
+            {
+                **SWAP,
+                "score_obtained": None,
+                "total_after": 2.0,
+                "delta": 0.5,
+                "targets": ["women"],
+            },
+            "王芳在该岗位得分 0.500，让出后可去的最佳岗位是“高桥镇 镇长助理”（得分 0.250）。"
+            "二人对调后全批总分将由 1.500 升至 2.000。"
+            "但对调会使女干部人数低于批次要求，人员结构要求优先于得分。",
+        ),
+        (
+            {**SWAP, "code": "swap_not_made", "total_after": 1.6, "delta": 0.1},
+            "王芳在该岗位得分 0.500，让出后可去的最佳岗位是“高桥镇 镇长助理”（得分 0.250）。"
+            "本人改到该岗位须让出所获岗位（得分 1.000）。"
+            "二人对调后全批总分可由 1.500 升至 1.600，但近似求解未作此调整。",
         ),
         (
             {"code": "blocking_pair", "score": 2.25},
@@ -172,7 +227,7 @@ def test_why_someone_was_left_out_or_placed_reads_as_a_sentence(summary, sentenc
                     {"code": "capacity_full", "capacity": 1},
                 ],
             },
-            "指定“刘强—白鹿镇 党委副书记”未执行：该岗位在本人工作单位，须回避。 岗位名额（1 人）已满。",
+            "指定“刘强—白鹿镇 党委副书记”未执行：该岗位在本人工作单位，须回避。岗位名额（1 人）已满。",
         ),
         (
             {"code": "composition_shortfall", "group": "women", "target": 3, "achieved": 1},
@@ -294,3 +349,20 @@ def test_a_name_missing_from_the_labels_reads_as_its_number() -> None:
     assert reason_text({"code": "avoid_relative", "unit": 99}, LABELS) == (
         "本人有亲属在（单位编号99）工作，须回避。"
     )
+
+
+def test_the_swap_reads_as_separate_english_sentences() -> None:
+    with translation.override("en"):
+        assert reason_text(SWAP, LABELS) == (
+            "王芳 scores 0.500 at this post; the best post left for them would be "
+            "“高桥镇 镇长助理” (score 0.250). "
+            "Moving here, this cadre would give up the post obtained (score 1.000). "
+            "With the two swapped, the batch's total score would fall from 1.500 to 1.250."
+        )
+        assert reason_text(
+            {"code": "lower_total", "score_here": 1.5, "score_obtained": 1.9, "delta": -0.4},
+            LABELS,
+        ) == (
+            "This cadre scores 1.500 at this post, less than the 1.900 at the post obtained; "
+            "assigning them here instead would lower the batch's total score."
+        )

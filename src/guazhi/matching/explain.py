@@ -11,9 +11,13 @@ Reason codes (each with its data):
                    leadership_cap (host_unit, limit, serving, holders)
   competition      capacity_full (holders [{candidate, score, pinned}], cutoff, score),
                    not_preferred_by_host (host_rank, holder_host_ranks),
-                   lower_total (score_here, score_obtained, delta: taking the post instead
-                   would lower the total), not_improved (a heuristic result left a better move),
-                   blocking_pair (stable mode: the pair would rather be together)
+                   swap_lowers_total (optimal mode, own score above a holder's: taking the post
+                   from that holder would lower the total or break a composition target; see
+                   Explainer.swap for the data), swap_not_made (the same data, when a heuristic
+                   result left that swap undone although it raises the total),
+                   lower_total (score_here, score_obtained, delta: the post has a free seat but
+                   moving there would lower the total), not_improved (a heuristic result left a
+                   better move), blocking_pair (stable mode: the pair would rather be together)
   unassigned       no_feasible_post (reasons: {code: posts it rules out}),
                    outscored (feasible_posts, full, capped), not_placed (feasible_posts, open_posts)
 """
@@ -27,8 +31,8 @@ import numpy as np
 
 from guazhi.matching.board import Board
 from guazhi.matching.constraints import PAIR_REASON_CODES, pair_reasons
-from guazhi.matching.optimal import FLAGS, targets_of
-from guazhi.matching.problem import Problem
+from guazhi.matching.optimal import FLAGS, composition_counts, targets_of
+from guazhi.matching.problem import ROUND, Problem
 from guazhi.matching.result import (
     Alternative,
     Explanation,
@@ -37,6 +41,10 @@ from guazhi.matching.result import (
     Reason,
     Target,
 )
+
+# Scores are reported rounded to ROUND places: differences below this are rounding, not a swap
+# that would pay.
+TIE = 1e-5
 
 
 class Explainer:
@@ -57,6 +65,10 @@ class Explainer:
         self._similarity: dict[tuple[int, int], float] = {}
         self._holders: dict[int, list[int]] = {}
         self._holder_table: dict[int, list[dict[str, Any]]] = {}
+        self._ranked_posts: dict[int, list[int]] = {}
+        self._open: np.ndarray | None = None
+        self._objective: float | None = None
+        self._counts: dict[str, int] | None = None
         self._prefetch()
 
     def _prefetch(self) -> None:
@@ -154,6 +166,7 @@ class Explainer:
             )
         own = self.score(i, j).total
         if not board.room(j, (i,)):
+            capped = bool(reasons)
             holders = self.holders_in_order(j)
             reasons.append(
                 Reason(
@@ -173,6 +186,17 @@ class Explainer:
                     reasons.append(
                         Reason.of("not_preferred_by_host", host_rank=mine, holder_host_ranks=theirs)
                     )
+            # A higher score than a holder's needs its own answer in optimal mode: why the
+            # result did not simply swap the two. (With a cap in the way the cap is the answer.)
+            if (
+                not self.stable
+                and not capped
+                and holders
+                and own > self.score(holders[-1], j).total
+            ):
+                swap = self.swap(i, j)
+                if swap is not None:
+                    reasons.append(swap)
         if (i, j) in self.blocking:
             reasons.append(Reason.of("blocking_pair", score=own))
         if not reasons:
@@ -186,6 +210,126 @@ class Explainer:
                     Reason.of(code, score_here=own, score_obtained=obtained, delta=delta)
                 )
         return reasons
+
+    def swap(self, i: int, j: int) -> Reason | None:
+        """What taking full post j from one of its lower-scoring holders would do: i leaves its
+        own post (if any), the holder moves to the best post still open to them (if any).
+
+        The best such swap is reported (ties: the lowest-scoring holder), with the batch total
+        before and after: swap_lowers_total when it does not raise the total or leaves a
+        composition target short, else swap_not_made (a heuristic result). One step only:
+        chains of moves are not followed; in an exact result none of them raises the total
+        either. None when no holder can be displaced (all pinned, or the caps refuse i)."""
+        p, board = self.problem, self.board
+        own = self.score(i, j).total
+        current = board.post_of.get(i)
+        obtained = None if current is None else self.score(i, current).total
+        best: tuple[float, int, int | None] | None = None
+        for h in reversed(self.holders_in_order(j)):
+            if h in board.pinned or self.score(h, j).total >= own:
+                continue
+            moved = self._displace(i, j, h)
+            if moved is None:
+                continue
+            gained = 0.0 if moved < 0 else self.score(h, moved).total
+            delta = own - (obtained or 0.0) - self.score(h, j).total + gained
+            if best is None or delta > best[0] + TIE:
+                best = (delta, h, None if moved < 0 else moved)
+        if best is None:
+            return None
+        delta, h, moved = best
+        before = self.objective()
+        short = self._short_after(i, h, gains=current is None, loses=moved is None)
+        # Reported scores are rounded; a difference below that noise is no difference.
+        delta = 0.0 if abs(delta) < TIE else round(delta, ROUND)
+        code = "swap_lowers_total" if delta <= 0 or short else "swap_not_made"
+        return Reason.of(
+            code,
+            holder=p.candidates[h].id,
+            holder_score=self.score(h, j).total,
+            holder_post=None if moved is None else p.posts[moved].id,
+            holder_post_score=None if moved is None else self.score(h, moved).total,
+            score_here=own,
+            score_obtained=obtained,
+            total_before=before,
+            total_after=round(before + delta, ROUND),
+            delta=delta,
+            targets=short,
+        )
+
+    def _displace(self, i: int, j: int, h: int) -> int | None:
+        """With i moved into j in place of h: the best post h can move to (-1: none), or None
+        when the caps refuse i at j even then. The board is restored before returning.
+
+        Only posts with a free seat now, and the one i leaves, can take h: the swap fills j
+        again and frees nothing else."""
+        board = self.board
+        current = board.post_of.get(i)
+        if current is not None:
+            board.remove(i)
+        board.remove(h)
+        try:
+            if not board.fits(i, j):
+                return None
+            board.add(i, j)
+            try:
+                found = next((k for k in self._open_posts_by_score(h) if board.fits(h, k)), -1)
+                if (
+                    current is not None
+                    and self.pairwise[h, current]
+                    and board.fits(h, current)
+                    and (found < 0 or self.score(h, current).total > self.score(h, found).total)
+                ):
+                    found = current
+                return found
+            finally:
+                board.remove(i)
+        finally:
+            board.add(h, j)
+            if current is not None:
+                board.add(i, current)
+
+    def _open_posts_by_score(self, h: int) -> list[int]:
+        """Posts with a free seat in the result that h may hold under the pairwise rules, best
+        score first (ties: post id). Scored only over the open posts: they are few."""
+        found = self._ranked_posts.get(h)
+        if found is None:
+            p = self.problem
+            if self._open is None:
+                self._open = np.array(
+                    [k for k in range(p.m) if self.board.free_slots(k) > 0], dtype=np.int64
+                )
+            cols = self._open[self.pairwise[h, self._open]]
+            scores = p.scores_at(np.full(len(cols), h, dtype=np.int64), cols)
+            order = sorted(
+                zip((-scores).tolist(), cols.tolist(), strict=True),
+                key=lambda pair: (pair[0], p.posts[pair[1]].id),
+            )
+            found = self._ranked_posts[h] = [k for _, k in order]
+        return found
+
+    def objective(self) -> float:
+        """The batch total, as the result reports it."""
+        if self._objective is None:
+            board = self.board
+            self._objective = round(
+                sum(self.score(x, k).total for x, k in board.post_of.items()), ROUND
+            )
+        return self._objective
+
+    def _short_after(self, i: int, h: int, *, gains: bool, loses: bool) -> list[str]:
+        """Composition targets a swap would leave short that are met or closer now: i joins
+        (if unplaced before), h drops out (if left with no post)."""
+        p = self.problem
+        if self._counts is None:
+            self._counts = composition_counts(p, self.board.post_of)
+        short = []
+        for flag, target in targets_of(p).items():
+            before = self._counts[flag]
+            after = before + int(gains and p.c_flags[flag][i]) - int(loses and p.c_flags[flag][h])
+            if after < target and after < before:
+                short.append(flag)
+        return short
 
     def _holder_rows(self, j: int) -> list[dict[str, Any]]:
         """capacity_full's holder list, built once per post and copied into each reason."""

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from guazhi.core.jinja import format_date
 from guazhi.orgs import vocab
 from guazhi.orgs.models import CadreProfile
 from guazhi.programmes.models import Batch
@@ -112,7 +113,7 @@ def eligibility_conditions(batch: Batch) -> list[str]:
     if batch.max_age is not None:
         conditions.append(
             _("年龄不超过%(max)s周岁（按挂职开始日%(day)s计算）")
-            % {"max": batch.max_age, "day": batch.term_start.isoformat()}
+            % {"max": batch.max_age, "day": format_date(batch.term_start)}
         )
     if batch.min_rank and batch.max_rank:
         conditions.append(

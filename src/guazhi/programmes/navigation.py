@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from guazhi.orgs.models import Role
 from guazhi.orgs.scopes import scopes_of
@@ -22,21 +22,41 @@ class BatchTab:
     roles: frozenset[str]
 
 
+# Labels carry the "navigation" context: 岗位 and 小组 are also model names ("Post", "Group"),
+# while a tab names the list ("Posts", "Groups").
 BATCH_TABS = (
-    BatchTab("overview", _("概况"), "programmes:batch_detail", STAFF | {Role.CADRE}),
-    BatchTab("posts", _("岗位"), "programmes:post_list", STAFF | {Role.CADRE}),
-    BatchTab("publicity_notice", _("公示"), "programmes:publicity_notice", STAFF | {Role.CADRE}),
+    BatchTab(
+        "overview",
+        pgettext_lazy("navigation", "概况"),
+        "programmes:batch_detail",
+        STAFF | {Role.CADRE},
+    ),
+    BatchTab(
+        "posts", pgettext_lazy("navigation", "岗位"), "programmes:post_list", STAFF | {Role.CADRE}
+    ),
+    BatchTab(
+        "publicity_notice",
+        pgettext_lazy("navigation", "公示"),
+        "programmes:publicity_notice",
+        STAFF | {Role.CADRE},
+    ),
     BatchTab(
         "applications",
-        _("报名与推荐"),
+        pgettext_lazy("navigation", "报名与推荐"),
         "programmes:application_list",
         frozenset({Role.COORDINATOR, Role.DISPATCH_ADMIN, Role.HOST_LEADER}),
     ),
-    BatchTab("runs", _("人岗匹配"), "programmes:run_list", MANAGERS),
-    BatchTab("selection", _("考察与公示"), "programmes:selection", MANAGERS),
-    BatchTab("assignments", _("挂职人员"), "programmes:assignment_list", STAFF),
-    BatchTab("groups", _("小组"), "programmes:group_list", STAFF),
-    BatchTab("training", _("岗前培训"), "programmes:training_list", STAFF),
+    BatchTab("runs", pgettext_lazy("navigation", "人岗匹配"), "programmes:run_list", MANAGERS),
+    BatchTab(
+        "selection", pgettext_lazy("navigation", "考察与公示"), "programmes:selection", MANAGERS
+    ),
+    BatchTab(
+        "assignments", pgettext_lazy("navigation", "挂职人员"), "programmes:assignment_list", STAFF
+    ),
+    BatchTab("groups", pgettext_lazy("navigation", "小组"), "programmes:group_list", STAFF),
+    BatchTab(
+        "training", pgettext_lazy("navigation", "岗前培训"), "programmes:training_list", STAFF
+    ),
 )
 
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.functional import Promise
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from guazhi.core.text import join_list
 from guazhi.orgs import vocab
@@ -181,13 +181,77 @@ def _leadership_cap(detail: Mapping[str, Any], labels: Labels) -> str:
 
 
 def _lower_total(detail: Mapping[str, Any], labels: Labels) -> str:
-    return _(
-        "本人在该岗位得分 %(here)s，在所获岗位得分 %(obtained)s；"
-        "改为安排到该岗位会使全批总分降低（需调动其他人员）。"
-    ) % {
+    # The post has a free seat: moving there changes the total by the person's own two scores.
+    values = {
         "here": score_text(detail.get("score_here")),
         "obtained": score_text(detail.get("score_obtained")),
     }
+    if values["here"] == values["obtained"]:
+        return (
+            _("本人在该岗位得分 %(here)s，与所获岗位得分相同；改为安排到该岗位不会提高全批总分。")
+            % values
+        )
+    return (
+        _(
+            "本人在该岗位得分 %(here)s，低于所获岗位得分 %(obtained)s；"
+            "改为安排到该岗位会使全批总分降低。"
+        )
+        % values
+    )
+
+
+def sentences(parts: Iterable[str]) -> str:
+    """Whole sentences in a row: run together in Chinese, a space between in other languages."""
+    separator = "" if (get_language() or "").startswith("zh") else " "
+    return separator.join(part for part in parts if part)
+
+
+def _swap(detail: Mapping[str, Any], labels: Labels) -> str:
+    """Why a higher score than a holder's did not win the post: the swap and what it costs."""
+    holder = labels.person(detail.get("holder"))
+    values = {
+        "holder": holder,
+        "held": score_text(detail.get("holder_score")),
+        "post": labels.post(detail.get("holder_post")),
+        "moved": score_text(detail.get("holder_post_score")),
+        "here": score_text(detail.get("score_here")),
+        "obtained": score_text(detail.get("score_obtained")),
+        "before": score_text(detail.get("total_before")),
+        "after": score_text(detail.get("total_after")),
+        "groups": join_list(
+            str(TARGET_LABELS.get(str(flag), flag)) for flag in detail.get("targets") or []
+        ),
+    }
+    parts = []
+    if detail.get("holder_post") is None:
+        parts.append(_("%(holder)s在该岗位得分 %(held)s，让出后没有其他可去岗位。") % values)
+    else:
+        parts.append(
+            _(
+                "%(holder)s在该岗位得分 %(held)s，让出后可去的最佳岗位是“%(post)s”（得分 %(moved)s）。"
+            )
+            % values
+        )
+    if detail.get("score_obtained") is not None:
+        parts.append(_("本人改到该岗位须让出所获岗位（得分 %(obtained)s）。") % values)
+    rises = detail.get("code") == "swap_not_made" or float(detail.get("delta") or 0) > 0
+    if values["before"] == values["after"]:
+        parts.append(_("二人对调后全批总分仍为 %(before)s，不会提高。") % values)
+    elif not rises:
+        parts.append(_("二人对调后全批总分将由 %(before)s 降至 %(after)s。") % values)
+    elif not values["groups"]:
+        parts.append(
+            _("二人对调后全批总分可由 %(before)s 升至 %(after)s，但近似求解未作此调整。") % values
+        )
+    else:  # a higher total, but the composition targets come first
+        parts.append(_("二人对调后全批总分将由 %(before)s 升至 %(after)s。") % values)
+    if values["groups"]:
+        parts.append(
+            _("但对调会使%(groups)s人数低于批次要求，人员结构要求优先于得分。") % values
+            if rises
+            else _("对调还会使%(groups)s人数低于批次要求。") % values
+        )
+    return sentences(parts)
 
 
 def _not_improved(detail: Mapping[str, Any], labels: Labels) -> str:
@@ -281,6 +345,8 @@ REASONS: dict[str, Worder] = {
     "capacity_full": _capacity_full,
     "not_preferred_by_host": _not_preferred,
     "lower_total": _lower_total,
+    "swap_lowers_total": _swap,
+    "swap_not_made": _swap,
     "not_improved": _not_improved,
     "blocking_pair": lambda d, labels: (
         _("本人与该岗位互有意向（得分 %(score)s），但受批次规则限制未能安排。")
@@ -441,8 +507,7 @@ def _pin_refused(detail: Mapping[str, Any], labels: Labels) -> str:
     return _("指定“%(name)s—%(post)s”未执行：%(reasons)s") % {
         "name": labels.person(detail.get("candidate")),
         "post": labels.post(detail.get("post")),
-        # Sentences, each with its own full stop: a space between reads in both languages.
-        "reasons": " ".join(reasons) or "—",
+        "reasons": sentences(reasons) or "—",
     }
 
 

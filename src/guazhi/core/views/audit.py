@@ -96,6 +96,8 @@ DETAIL_KEYS: dict[str, Promise] = {
     "profile": _("干部"),
     "relatives_changed": _("亲属变更"),
 }
+# Stored values with a label, per detail key (a stored state reads as its label).
+DETAIL_VALUES: dict[str, dict[str, Promise]] = {}
 
 
 def _read_app_labels() -> None:
@@ -110,6 +112,8 @@ def _read_app_labels() -> None:
             ACTION_LABELS.update(getattr(module, "ACTIONS", {}))
             OBJECT_TYPES.update(getattr(module, "OBJECT_TYPES", {}))
             DETAIL_KEYS.update(getattr(module, "DETAIL_KEYS", {}))
+            for key, values in getattr(module, "DETAIL_VALUES", {}).items():
+                DETAIL_VALUES.setdefault(key, {}).update(values)
 
 
 _read_app_labels()
@@ -134,6 +138,8 @@ def _value_text(key: str, value: Any) -> str:
         return "—"
     if key == "role" and value in Role.values:
         return str(Role(value).label)
+    if isinstance(value, str) and value in DETAIL_VALUES.get(key, {}):
+        return str(DETAIL_VALUES[key][value])
     if isinstance(value, list):
         return join_list(_value_text(key, item) for item in value)
     if isinstance(value, dict):
@@ -152,9 +158,9 @@ def compact_detail(detail: Any, limit: int = DETAIL_LIMIT) -> str:
             for field, change in value.items():
                 if isinstance(change, list) and len(change) == 2:
                     old, new = (_value_text(field, side) for side in change)
-                    parts.append(f"{field}: {old} → {new}")
+                    parts.append(f"{DETAIL_KEYS.get(field, field)}: {old} → {new}")
                 else:
-                    parts.append(f"{field}: {_value_text(field, change)}")
+                    parts.append(f"{DETAIL_KEYS.get(field, field)}: {_value_text(field, change)}")
         else:
             parts.append(f"{label}: {_value_text(key, value)}")
     text = join_clauses(parts)

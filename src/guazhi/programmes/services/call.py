@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from guazhi.core.audit import audit_record, changed_fields
 from guazhi.core.errors import Forbidden, InvalidTransition, ValidationFailed
+from guazhi.core.jinja import format_date
 from guazhi.core.text import join_clauses, join_list
 from guazhi.orgs.models import CadreProfile, Organisation, User
 from guazhi.orgs.scopes import scopes_of
@@ -61,13 +62,8 @@ class Ineligible(ValidationFailed):
 
 
 def _when(value: dt.datetime) -> str:
-    local = timezone.localtime(value)
-    return _("%(year)s年%(month)s月%(day)s日 %(time)s") % {
-        "year": local.year,
-        "month": local.month,
-        "day": local.day,
-        "time": local.strftime("%H:%M"),
-    }
+    """A moment in the reader's format (2026年11月23日 17:00 / 2026-11-23 17:00)."""
+    return format_date(value, with_time=True)
 
 
 def _locked_batch(batch: Batch) -> Batch:
@@ -102,7 +98,7 @@ def _notice_errors(
         errors["deadline"] = _("报名截止时间应晚于现在。")
     elif check_deadline and timezone.localtime(deadline).date() >= batch.term_start:
         errors["deadline"] = _("报名截止时间应早于挂职开始日期（%(day)s）。") % {
-            "day": batch.term_start.isoformat()
+            "day": format_date(batch.term_start)
         }
     return errors
 
