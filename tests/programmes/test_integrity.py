@@ -711,3 +711,17 @@ def test_the_selection_page_asks_to_confirm_steps_older_than_the_list(  # type: 
     assert html.count("需重新确认") == 2
     # Vetting is confirmed first; the decision's form waits for it.
     assert html.count(">确认</button>") == 1
+
+
+def test_the_batch_page_warns_that_reopening_the_call_cancels_the_proposed_list(  # type: ignore[no-untyped-def]
+    world, scenario, start, client
+) -> None:
+    run_adopt(actor=world.users["coordinator"], run=start(scenario.batch))
+    proposed_count = Assignment.objects.filter(
+        batch=scenario.batch, state=AssignmentState.PROPOSED
+    ).count()
+    client.force_login(world.users["coordinator"])
+    html = client.get(
+        reverse("programmes:batch_detail", kwargs={"batch_pk": scenario.batch.pk})
+    ).content.decode()
+    assert f"“重新开放报名”：将取消已采纳方案的 {proposed_count} 名拟任人选。" in html

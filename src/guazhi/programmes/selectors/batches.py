@@ -311,6 +311,25 @@ class Move:
     to_state: str
     label: str
     blockers: list[str] = field(default_factory=list)
+    # What the move will undo, said before the click (the services do it with the move).
+    consequences: list[str] = field(default_factory=list)
+
+
+def transition_consequences(*, batch: Batch, to_state: str) -> list[str]:
+    """What a move takes back: a reopened call cancels the proposed list, a return from
+    publicity withdraws the publicity under way."""
+    found = []
+    if batch.state == BatchState.MATCHING and to_state == BatchState.RECRUITING:
+        proposed = Assignment.objects.filter(batch=batch, state=AssignmentState.PROPOSED).count()
+        if proposed:
+            found.append(_("将取消已采纳方案的 %(n)s 名拟任人选。") % {"n": proposed})
+    if batch.state == BatchState.PUBLICITY and to_state == BatchState.MATCHING:
+        running = Publicity.objects.filter(
+            batch=batch, withdrawn_at__isnull=True, approved_at__isnull=True
+        ).exists()
+        if running:
+            found.append(_("将撤回正在进行的公示。"))
+    return found
 
 
 def batch_moves(*, actor, batch: Batch) -> list[Move]:  # type: ignore[no-untyped-def]
@@ -327,6 +346,7 @@ def batch_moves(*, actor, batch: Batch) -> list[Move]:  # type: ignore[no-untype
                 to_state,
                 move_label(from_state, to_state),
                 transition_blockers(batch=batch, to_state=to_state),
+                transition_consequences(batch=batch, to_state=to_state),
             )
         )
     return moves
