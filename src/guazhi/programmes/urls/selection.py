@@ -7,17 +7,17 @@ from django.urls import URLPattern, path
 from guazhi.programmes.views import selection as views
 
 urlpatterns: list[URLPattern] = [
-    path("<int:batch_pk>/selection/", views.selection, name="selection"),
-    path("<int:batch_pk>/selection/step/", views.selection_step, name="selection_step"),
+    path("batches/<int:batch_pk>/selection/", views.selection, name="selection"),
+    path("batches/<int:batch_pk>/selection/step/", views.selection_step, name="selection_step"),
     path(
         "assignments/<int:assignment_pk>/cancel/",
         views.assignment_cancel,
         name="assignment_cancel",
     ),
-    path("<int:batch_pk>/publicity/start/", views.publicity_start, name="publicity_start"),
-    path("<int:batch_pk>/publicity/", views.publicity, name="publicity"),
+    path("batches/<int:batch_pk>/publicity/start/", views.publicity_start, name="publicity_start"),
+    path("batches/<int:batch_pk>/publicity/", views.publicity, name="publicity"),
     path(
-        "<int:batch_pk>/publicity/objections/new/",
+        "batches/<int:batch_pk>/publicity/objections/new/",
         views.objection_create,
         name="objection_create",
     ),
@@ -27,18 +27,20 @@ urlpatterns: list[URLPattern] = [
         name="objection_resolve",
     ),
     path(
-        "<int:batch_pk>/publicity/approve/",
+        "batches/<int:batch_pk>/publicity/approve/",
         views.publicity_approve,
         name="publicity_approve",
     ),
     path(
-        "<int:batch_pk>/publicity/withdraw/",
+        "batches/<int:batch_pk>/publicity/withdraw/",
         views.publicity_withdraw,
         name="publicity_withdraw",
     ),
-    path("<int:batch_pk>/publicity/notice/", views.publicity_notice, name="publicity_notice"),
     path(
-        "<int:batch_pk>/publicity/export.docx",
+        "batches/<int:batch_pk>/publicity/notice/", views.publicity_notice, name="publicity_notice"
+    ),
+    path(
+        "batches/<int:batch_pk>/publicity/export.docx",
         views.publicity_export,
         name="publicity_export",
     ),
