@@ -106,36 +106,19 @@ def _fields(model: type[Model], names: Iterable[str]) -> dict[str, Promise]:
     return labels
 
 
+def _own_fields(model: type[Model]) -> list[str]:
+    """Every field a service may record a change of, but the name (labelled once below)."""
+    return [
+        field.name
+        for field in model._meta.concrete_fields
+        if field.name not in {"id", "name", "created_at", "updated_at"}
+    ]
+
+
 DETAIL_KEYS: dict[str, Promise] = {
     # Fields that services record in `changes`. A name two models share gets a word that fits
     # both (批次名称 / 小组名称 -> 名称): the action already says what was changed.
-    **_fields(
-        Batch,
-        [
-            "coordinating_org",
-            "co_managing_org",
-            "supervising_org",
-            "direction",
-            "full_time",
-            "term_start",
-            "term_end",
-            "max_age",
-            "min_rank",
-            "max_rank",
-            "min_education",
-            "exclude_serving",
-            "require_dispatching_home",
-            "max_choices",
-            "max_per_dispatch_at_host",
-            "max_leadership_per_host",
-            "max_levels_above",
-            "min_women",
-            "min_minority",
-            "min_non_party",
-            "publicity_working_days",
-            "state",
-        ],
-    ),
+    **_fields(Batch, _own_fields(Batch)),
     **_fields(
         Post,
         [
