@@ -228,7 +228,7 @@ def test_a_published_notice_may_be_corrected_and_the_correction_is_shown(call): 
         f"{old.year}年{old.month}月{old.day}日 {old:%H:%M}改为"
         f"{new.year}年{new.month}月{new.day}日 {new:%H:%M}"
     )
-    assert event.payload == {"fields": ["body", "deadline"]}
+    assert event.payload["fields"] == ["body", "deadline"]
     audit = AuditEvent.objects.get(action="notice.correct")
     assert audit.detail["changes"]["body"] == ["请符合条件的干部自愿报名。", notice.body]
 

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy, gettext_noop
 
 from guazhi.core.audit import audit_record
 from guazhi.core.errors import GuazhiError
+from guazhi.core.i18n import Message
 from guazhi.core.jobs import Progress, job_kind
 from guazhi.core.models import Job
 from guazhi.matching import MatchingInputError, fingerprint, inputs_from_dict, solve
@@ -78,7 +79,7 @@ def _fail(run_pk: int, actor: Any, message: str, detail: dict[str, Any]) -> None
             actor=actor,
             batch=run.batch,
             kind="run_failed",
-            note=gettext_noop("第%(number)s号匹配方案计算失败。") % {"number": run.number},
+            note=Message(gettext_noop("第%(number)s号匹配方案计算失败。"), number=run.number),
             payload={"run": run.pk, "number": run.number},
         )
         audit_record(actor=actor, action="run.fail", obj=run, detail=detail)
@@ -141,10 +142,14 @@ def run_compute(
             actor=actor,
             batch=run.batch,
             kind="run_done",
-            note=gettext_noop(
-                "第%(number)s号匹配方案计算完成：安排 %(assigned)s 人，总分 %(objective).3f。"
-            )
-            % {"number": run.number, "assigned": assigned, "objective": run.objective},
+            note=Message(
+                gettext_noop(
+                    "第%(number)s号匹配方案计算完成：安排 %(assigned)s 人，总分 %(objective).3f。"
+                ),
+                number=run.number,
+                assigned=assigned,
+                objective=run.objective,
+            ),
             payload={"run": run.pk, "number": run.number, "fingerprint": run.fingerprint},
         )
         audit_record(

@@ -38,6 +38,7 @@ from guazhi.programmes.selectors.scope import (
     unit_ids_on_path,
 )
 from guazhi.programmes.selectors.selection import current_step_blockers
+from guazhi.programmes.services.events import batch_event_note
 
 # Posts are written while the list of posts is still being drawn up: before anyone is matched.
 POST_EDIT_STATES = (BatchState.PLANNING, BatchState.RECRUITING)
@@ -182,6 +183,7 @@ class TimelineEntry:
     event: BatchEvent
     label: str
     who: str
+    note: str  # in the reader's language when the system worded it; as typed when a person did
 
 
 def batch_timeline(*, actor, batch: Batch, limit: int = 50) -> list[TimelineEntry]:  # type: ignore[no-untyped-def]
@@ -196,6 +198,7 @@ def batch_timeline(*, actor, batch: Batch, limit: int = 50) -> list[TimelineEntr
             event,
             str(EVENT_LABELS[event.kind]) if event.kind in EVENT_LABELS else "",
             event.actor.get_full_name() if event.actor else _("系统"),
+            batch_event_note(event),
         )
         for event in events
     ]

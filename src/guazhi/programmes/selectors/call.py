@@ -35,6 +35,7 @@ from guazhi.programmes.models import (
     Recommendation,
 )
 from guazhi.programmes.selectors.scope import batch_queryset, cadre_profile_for, can_manage_batch
+from guazhi.programmes.services.events import batch_event_note
 
 RECOMMENDER_ROLES = (Role.COORDINATOR, Role.DISPATCH_ADMIN)
 APPLICATION_READER_ROLES = (Role.COORDINATOR, Role.DISPATCH_ADMIN, Role.HOST_LEADER)
@@ -60,12 +61,16 @@ def published_notice(batch: Batch) -> Notice | None:
 
 
 def notice_corrections(batch: Batch) -> list[BatchEvent]:
-    """Changes made to the notice after it was published, newest first: cadres are shown them."""
-    return list(
+    """Changes made to the notice after it was published, newest first: cadres are shown them,
+    each note in the reader's language (set on the row for the page, never saved)."""
+    events = list(
         BatchEvent.objects.filter(batch=batch, kind=EVENT_NOTICE_CORRECTED)
         .select_related("actor")
         .order_by("-created_at", "-id")
     )
+    for event in events:
+        event.note = batch_event_note(event)
+    return events
 
 
 def call_is_open(batch: Batch, notice: Notice | None, *, now: dt.datetime | None = None) -> bool:

@@ -37,6 +37,7 @@ from guazhi.programmes.models import (
 )
 from guazhi.programmes.selectors.runs import current_adoption
 from guazhi.programmes.selectors.scope import assignment_queryset, batch_queryset, can_manage_batch
+from guazhi.programmes.services.events import batch_event_note
 
 # Vetting and the decision happen once the list is proposed, and may be corrected while it is
 # publicised (a date typed wrong); publicity itself runs only in the publicity state.
@@ -365,7 +366,15 @@ class SelectionOverview:
     working_days: int  # what a publicity started now would last
     # Before the start: this year's and next year's schedules missing from the work calendar.
     calendar_warnings: list[str]
-    events: list[BatchEvent]
+    events: list["EventLine"]
+
+
+@dataclass(frozen=True)
+class EventLine:
+    """A line of the selection page's record: the event and its note in the reader's language."""
+
+    event: BatchEvent
+    note: str
 
 
 def selection_overview(*, actor, batch: Batch, today: dt.date | None = None) -> SelectionOverview:  # type: ignore[no-untyped-def]
@@ -389,11 +398,12 @@ def selection_overview(*, actor, batch: Batch, today: dt.date | None = None) -> 
         period = publicity_period(
             starts_on=publicity.starts_on, working_days=publicity.working_days
         )
-    events = list(
-        BatchEvent.objects.filter(batch=batch, kind__in=EVENT_LABELS.keys()).select_related(
-            "actor"
-        )[:30]
-    )
+    events = [
+        EventLine(event, batch_event_note(event))
+        for event in BatchEvent.objects.filter(
+            batch=batch, kind__in=EVENT_LABELS.keys()
+        ).select_related("actor")[:30]
+    ]
     return SelectionOverview(
         batch=batch,
         proposed=proposed,

@@ -11,9 +11,11 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from guazhi.core.audit import audit_record, changed_fields
 from guazhi.core.errors import Forbidden, InvalidTransition, ValidationFailed
+from guazhi.core.i18n import Message
 from guazhi.core.text import join_list
 from guazhi.orgs import vocab
 from guazhi.orgs.models import Organisation, User
@@ -27,7 +29,7 @@ from guazhi.programmes.selectors.batches import (
     transition_blockers,
 )
 from guazhi.programmes.selectors.scope import BATCH_MANAGER_ROLES, unit_ids_on_path
-from guazhi.programmes.services.events import batch_event_record
+from guazhi.programmes.services.events import batch_event_record, label_message
 from guazhi.programmes.services.runs import run_adoption_cancel_for_move
 from guazhi.programmes.services.selection import publicity_withdraw_for_move
 
@@ -346,7 +348,12 @@ def batch_update(
         actor=actor,
         batch=batch,
         kind=EVENT_UPDATED,
-        note=join_list(_label(name) for name in changes),
+        # The line's label says what happened; the note only lists the fields, in the reader's
+        # language and the way it writes lists.
+        note=Message(
+            gettext_noop("%(fields)s"),
+            fields=[label_message(Batch._meta.get_field(name).verbose_name) for name in changes],  # type: ignore[union-attr]
+        ),
         payload={"fields": list(changes)},
     )
     audit_record(actor=actor, action="batch.update", obj=batch, detail={"changes": changes})

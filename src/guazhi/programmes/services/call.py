@@ -16,9 +16,11 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from guazhi.core.audit import audit_record, changed_fields
 from guazhi.core.errors import Forbidden, InvalidTransition, ValidationFailed
+from guazhi.core.i18n import Message
 from guazhi.core.jinja import format_date
 from guazhi.core.text import join_clauses, join_list
 from guazhi.orgs.models import CadreProfile, Organisation, User
@@ -143,18 +145,23 @@ def notice_save(
     )
     if published:
         labels = {
-            "title": _("通知标题"),
-            "body": _("通知正文"),
-            "deadline": _("报名截止时间"),
+            "title": gettext_noop("通知标题"),
+            "body": gettext_noop("通知正文"),
+            "deadline": gettext_noop("报名截止时间"),
         }
-        note = _("更正了%(fields)s") % {"fields": join_list(labels[name] for name in changes)}
+        note = Message(
+            gettext_noop("更正了%(fields)s"),
+            fields=[Message(labels[name]) for name in changes],
+        )
         if "deadline" in changes:
-            note = join_clauses(
-                [
-                    note,
-                    _("报名截止时间由%(old)s改为%(new)s")
-                    % {"old": _when(before["deadline"]), "new": _when(deadline)},
-                ]
+            note = Message(
+                gettext_noop("%(first)s；%(second)s"),
+                first=note,
+                second=Message(
+                    gettext_noop("报名截止时间由%(old)s改为%(new)s"),
+                    old=_when(before["deadline"]),
+                    new=_when(deadline),
+                ),
             )
         batch_event_record(
             actor=actor,
@@ -196,8 +203,11 @@ def notice_publish(*, actor: User, batch: Batch) -> Notice:
         actor=actor,
         batch=batch,
         kind=EVENT_NOTICE_PUBLISHED,
-        note=_("发布选派通知“%(title)s”，报名截止时间%(deadline)s")
-        % {"title": notice.title, "deadline": _when(notice.deadline)},
+        note=Message(
+            gettext_noop("发布选派通知“%(title)s”，报名截止时间%(deadline)s"),
+            title=notice.title,
+            deadline=_when(notice.deadline),
+        ),
         payload={"deadline": notice.deadline.isoformat()},
     )
     return notice

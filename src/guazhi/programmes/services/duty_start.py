@@ -12,9 +12,11 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from guazhi.core.audit import audit_record, changed_fields
 from guazhi.core.errors import Forbidden, InvalidTransition, ValidationFailed
+from guazhi.core.i18n import Message
 from guazhi.core.jinja import format_date
 from guazhi.programmes.models import (
     ASSIGNMENT_TRANSITIONS,
@@ -28,7 +30,7 @@ from guazhi.programmes.selectors.groups import (
     can_report_duty,
 )
 from guazhi.programmes.selectors.scope import can_manage_batch
-from guazhi.programmes.services.events import batch_event_record
+from guazhi.programmes.services.events import batch_event_record, label_message
 
 # How long before the batch's term start a cadre may report for duty (a per-deployment choice
 # would go to settings; a month covers the hand-over weeks seen in local measures).
@@ -140,12 +142,12 @@ def assignment_report_duty(
         actor=actor,
         batch=assignment.batch,
         kind="assignment_report_duty",
-        note=_("%(name)s到%(unit)s报到，到岗日期%(date)s。")
-        % {
-            "name": assignment.cadre.name,
-            "unit": assignment.host_unit.name,
-            "date": format_date(start_date),
-        },
+        note=Message(
+            gettext_noop("%(name)s到%(unit)s报到，到岗日期%(date)s。"),
+            name=assignment.cadre.name,
+            unit=assignment.host_unit.name,
+            date=format_date(start_date),
+        ),
         payload={"assignment": assignment.pk, "start_date": start_date.isoformat()},
     )
     audit_record(
@@ -245,19 +247,21 @@ def assignment_outcome_record(
     if outcome == Outcome.EXTENDED:
         assert extended_to is not None
         assignment.end_date = extended_to
-        note = _("%(name)s挂职延长至%(date)s。") % {
-            "name": assignment.cadre.name,
-            "date": format_date(extended_to),
-        }
+        note = Message(
+            gettext_noop("%(name)s挂职延长至%(date)s。"),
+            name=assignment.cadre.name,
+            date=format_date(extended_to),
+        )
     else:
         _move(assignment, AssignmentState.ENDED)
         if outcome == Outcome.ENDED_EARLY:
             assignment.end_date = on
-        note = _("%(name)s挂职结果：%(outcome)s（%(date)s）。") % {
-            "name": assignment.cadre.name,
-            "outcome": Outcome(outcome).label,
-            "date": format_date(on),
-        }
+        note = Message(
+            gettext_noop("%(name)s挂职结果：%(outcome)s（%(date)s）。"),
+            name=assignment.cadre.name,
+            outcome=label_message(Outcome(outcome).label),
+            date=format_date(on),
+        )
     assignment.outcome, assignment.outcome_on, assignment.outcome_reason = outcome, on, reason
     _by(actor, assignment)
     assignment.save(update_fields=[*fields, "updated_at"])

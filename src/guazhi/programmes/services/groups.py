@@ -15,10 +15,12 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from guazhi.core.attachments import attachment_delete, attachment_store, attachments_of
 from guazhi.core.audit import audit_record, changed_fields
 from guazhi.core.errors import Forbidden, InvalidTransition, ValidationFailed
+from guazhi.core.i18n import Message
 from guazhi.core.models import Attachment
 from guazhi.core.text import join_list
 from guazhi.orgs.models import Role, RoleAssignment, User
@@ -167,7 +169,7 @@ def group_create(
         actor=actor,
         batch=batch,
         kind="group_create",
-        note=_("建立小组“%(name)s”，%(n)s人。") % {"name": name, "n": len(locked)},
+        note=Message(gettext_noop("建立小组“%(name)s”，%(n)s人。"), name=name, n=len(locked)),
         payload={"group": group.pk, "members": [m.pk for m in locked]},
     )
     audit_record(
@@ -226,7 +228,7 @@ def group_update(
         actor=actor,
         batch=batch,
         kind="group_update",
-        note=_("修改小组“%(name)s”，现%(n)s人。") % {"name": name, "n": len(locked)},
+        note=Message(gettext_noop("修改小组“%(name)s”，现%(n)s人。"), name=name, n=len(locked)),
         payload={"group": group.pk, "added": added, "removed": removed},
     )
     audit_record(
@@ -432,7 +434,7 @@ def training_session_create(
         actor=actor,
         batch=batch,
         kind="training_create",
-        note=_("安排岗前培训“%(topic)s”。") % {"topic": session.topic},
+        note=Message(gettext_noop("安排岗前培训“%(topic)s”。"), topic=session.topic),
         payload={"session": session.pk},
     )
     audit_record(
@@ -492,7 +494,7 @@ def training_session_update(
         actor=actor,
         batch=session.batch,
         kind="training_update",
-        note=_("修改培训“%(topic)s”的信息。") % {"topic": session.topic},
+        note=Message(gettext_noop("修改培训“%(topic)s”的信息。"), topic=session.topic),
         payload={"session": session.pk},
     )
     return session
@@ -529,7 +531,7 @@ def training_session_delete(*, actor: Any, session: TrainingSession) -> None:
         actor=actor,
         batch=session.batch,
         kind="training_delete",
-        note=_("删除培训“%(topic)s”。") % {"topic": session.topic},
+        note=Message(gettext_noop("删除培训“%(topic)s”。"), topic=session.topic),
     )
     _by(actor, session)
     session.delete()
@@ -635,8 +637,11 @@ def training_material_add(*, actor: Any, session: TrainingSession, upload: Any) 
         actor=actor,
         batch=session.batch,
         kind="training_material",
-        note=_("为培训“%(topic)s”上传材料“%(name)s”。")
-        % {"topic": session.topic, "name": attachment.name},
+        note=Message(
+            gettext_noop("为培训“%(topic)s”上传材料“%(name)s”。"),
+            topic=session.topic,
+            name=attachment.name,
+        ),
         payload={"session": session.pk, "attachment": attachment.pk},
     )
     return attachment
@@ -663,8 +668,11 @@ def training_material_delete(*, actor: Any, attachment: Attachment) -> TrainingS
         actor=actor,
         batch=session.batch,
         kind="training_material_delete",
-        note=_("删除培训“%(topic)s”的材料“%(name)s”。")
-        % {"topic": session.topic, "name": attachment.name},
+        note=Message(
+            gettext_noop("删除培训“%(topic)s”的材料“%(name)s”。"),
+            topic=session.topic,
+            name=attachment.name,
+        ),
         payload={"session": session.pk},
     )
     return session

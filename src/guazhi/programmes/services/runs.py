@@ -31,6 +31,7 @@ from openpyxl.styles import Font
 
 from guazhi.core.audit import audit_record
 from guazhi.core.errors import Forbidden, InvalidTransition, ValidationFailed
+from guazhi.core.i18n import Message
 from guazhi.core.jobs import job_start
 from guazhi.core.spreadsheets import Column, SheetSpec, sheet_export
 from guazhi.core.text import join_list
@@ -150,8 +151,11 @@ def run_pairs_set(
             batch=batch,
             kind=PAIRS_EVENT,
             note=note
-            or gettext_noop("调整人岗指定与排除：指定 %(pins)s 组，排除 %(forbids)s 组。")
-            % {"pins": len(pins), "forbids": len(forbids)},
+            or Message(
+                gettext_noop("调整人岗指定与排除：指定 %(pins)s 组，排除 %(forbids)s 组。"),
+                pins=len(pins),
+                forbids=len(forbids),
+            ),
             payload={"pins": [list(p) for p in pins], "forbids": [list(p) for p in forbids]},
         )
         audit_record(
@@ -256,12 +260,12 @@ def run_start(
             batch=batch,
             kind="run_start",
             note=note
-            or gettext_noop("发起第%(number)s号人岗匹配（%(candidates)s 人，%(posts)s 个岗位）。")
-            % {
-                "number": number,
-                "candidates": len(inputs["engine"]["candidates"]),
-                "posts": len(inputs["engine"]["posts"]),
-            },
+            or Message(
+                gettext_noop("发起第%(number)s号人岗匹配（%(candidates)s 人，%(posts)s 个岗位）。"),
+                number=number,
+                candidates=len(inputs["engine"]["candidates"]),
+                posts=len(inputs["engine"]["posts"]),
+            ),
             payload={"run": run.pk, "number": number, "mode": mode, "seed": seed},
         )
         audit_record(
@@ -473,8 +477,12 @@ def run_adopt(*, actor: Any, run: MatchingRun) -> list[Assignment]:
             actor=actor,
             batch=batch,
             kind="run_adopt",
-            note=gettext_noop("采纳第%(number)s号匹配方案：拟任 %(n)s 人，校验码 %(short)s。")
-            % {"number": run.number, "n": len(created), "short": run.fingerprint[:12]},
+            note=Message(
+                gettext_noop("采纳第%(number)s号匹配方案：拟任 %(n)s 人，校验码 %(short)s。"),
+                number=run.number,
+                n=len(created),
+                short=run.fingerprint[:12],
+            ),
             payload={
                 "run": run.pk,
                 "number": run.number,

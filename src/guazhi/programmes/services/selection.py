@@ -21,6 +21,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from docx.shared import Mm
 
 from guazhi.core.audit import audit_record, changed_fields
@@ -35,6 +36,7 @@ from guazhi.core.documents import (
     official_document,
 )
 from guazhi.core.errors import Forbidden, InvalidTransition, ValidationFailed
+from guazhi.core.i18n import Message
 from guazhi.core.jinja import format_date
 from guazhi.orgs.models import User
 from guazhi.programmes.models import (
@@ -69,7 +71,7 @@ from guazhi.programmes.selectors.selection import (
     serving_elsewhere,
     step_refusal,
 )
-from guazhi.programmes.services.events import batch_event_record
+from guazhi.programmes.services.events import batch_event_record, label_message
 from guazhi.programmes.services.groups import group_member_remove
 
 NOTE_MAX = 2000
@@ -169,7 +171,11 @@ def selection_step_record(
         )
         action = "selection_step.create"
         detail: dict[str, Any] = {"kind": kind, "date": str(held_on)}
-        event_note = _("记录%(step)s：%(date)s") % {"step": label, "date": format_date(held_on)}
+        event_note = Message(
+            gettext_noop("记录%(step)s：%(date)s"),
+            step=label_message(label),
+            date=format_date(held_on),
+        )
     else:
         step = SelectionStep.objects.select_for_update(of=("self",)).get(pk=step.pk)
         before = {"held_on": step.held_on, "note": step.note}
@@ -180,16 +186,22 @@ def selection_step_record(
         step.save(update_fields=[*changes.keys(), "recorded_by", "updated_at"])
         if changes:
             action, detail = "selection_step.update", {"kind": kind, "changes": changes}
-            event_note = _("更正%(step)s：%(date)s") % {"step": label, "date": format_date(held_on)}
+            event_note = Message(
+                gettext_noop("更正%(step)s：%(date)s"),
+                step=label_message(label),
+                date=format_date(held_on),
+            )
         else:
             # Recorded before the list now proposed: saving it again says it holds for this one.
             action, detail = "selection_step.confirm", {"kind": kind, "date": str(held_on)}
-            event_note = _("针对当前拟任人选重新确认%(step)s：%(date)s") % {
-                "step": label,
-                "date": format_date(held_on),
-            }
+            event_note = Message(
+                gettext_noop("针对当前拟任人选重新确认%(step)s：%(date)s"),
+                step=label_message(label),
+                date=format_date(held_on),
+            )
     if note:
-        event_note += _("。%(note)s") % {"note": note}
+        # The step's own note is the recorder's words: a parameter, shown as typed.
+        event_note = Message(gettext_noop("%(event)s。%(note)s"), event=event_note, note=note)
     batch_event_record(
         actor=actor,
         batch=batch,
@@ -240,12 +252,12 @@ def assignment_cancel(*, actor: User, assignment: Assignment, reason: str) -> As
         actor=actor,
         batch=assignment.batch,
         kind=EVENT_CANCELLED,
-        note=_("取消%(name)s（%(post)s）的人选：%(reason)s")
-        % {
-            "name": assignment.cadre.name,
-            "post": f"{assignment.host_unit.name} {assignment.post.title}",
-            "reason": reason,
-        },
+        note=Message(
+            gettext_noop("取消%(name)s（%(post)s）的人选：%(reason)s"),
+            name=assignment.cadre.name,
+            post=f"{assignment.host_unit.name} {assignment.post.title}",
+            reason=reason,
+        ),
         payload={"assignment": assignment.pk, "from": previous},
     )
     audit_record(
@@ -311,13 +323,13 @@ def publicity_start(*, actor: User, batch: Batch, starts_on: dt.date, text: str 
         actor=actor,
         batch=batch,
         kind=EVENT_PUBLICITY_STARTED,
-        note=_("公示%(n)s名拟任人选，公示期%(start)s至%(end)s（%(days)s个工作日）")
-        % {
-            "n": len(people),
-            "start": format_date(starts_on),
-            "end": format_date(period.ends_on),
-            "days": working_days,
-        },
+        note=Message(
+            gettext_noop("公示%(n)s名拟任人选，公示期%(start)s至%(end)s（%(days)s个工作日）"),
+            n=len(people),
+            start=format_date(starts_on),
+            end=format_date(period.ends_on),
+            days=working_days,
+        ),
         payload={
             "starts_on": str(starts_on),
             "ends_on": str(period.ends_on),
@@ -407,16 +419,16 @@ def objection_record(
         content=content,
         recorded_by=actor,
     )
-    about = assignment.cadre.name if assignment is not None else _("公示名单")
+    about = assignment.cadre.name if assignment is not None else Message(gettext_noop("公示名单"))
     batch_event_record(
         actor=actor,
         batch=publicity.batch,
         kind=EVENT_OBJECTION_RECORDED,
-        note=_("登记%(date)s收到的关于%(about)s的异议")
-        % {
-            "date": format_date(received_on),
-            "about": about,
-        },
+        note=Message(
+            gettext_noop("登记%(date)s收到的关于%(about)s的异议"),
+            date=format_date(received_on),
+            about=about,
+        ),
         payload={"objection": objection.pk, "assignment": assignment.pk if assignment else None},
     )
     audit_record(
@@ -477,14 +489,22 @@ def objection_resolve(
         objection.resolved_at = timezone.now()
         objection.resolved_by = actor
         objection.save(update_fields=[*fields, "resolved_at", "resolved_by", "updated_at"])
-        about = objection.assignment.cadre.name if objection.assignment else _("公示名单")
-        verdict = _("反映属实") if upheld else _("反映不属实")
+        about = (
+            objection.assignment.cadre.name
+            if objection.assignment
+            else Message(gettext_noop("公示名单"))
+        )
+        verdict = Message(gettext_noop("反映属实") if upheld else gettext_noop("反映不属实"))
         batch_event_record(
             actor=actor,
             batch=publicity.batch,
             kind=EVENT_OBJECTION_RESOLVED,
-            note=_("关于%(about)s的异议已核查：%(verdict)s。%(resolution)s")
-            % {"about": about, "verdict": verdict, "resolution": resolution},
+            note=Message(
+                gettext_noop("关于%(about)s的异议已核查：%(verdict)s。%(resolution)s"),
+                about=about,
+                verdict=verdict,
+                resolution=resolution,
+            ),
             payload={"objection": objection.pk, "upheld": upheld},
         )
         audit_record(
@@ -550,9 +570,10 @@ def publicity_approve(*, actor: User, batch: Batch, note: str = "") -> Publicity
     publicity.approved_by = actor
     publicity.approval_note = note
     publicity.save(update_fields=["approved_at", "approved_by", "approval_note", "updated_at"])
-    event_note = _("公示期满，批准%(n)s名拟任人选") % {"n": len(proposed)}
+    event_note = Message(gettext_noop("公示期满，批准%(n)s名拟任人选"), n=len(proposed))
     if note:
-        event_note += _("。%(note)s") % {"note": note}
+        # The approval note is the approver's words: a parameter, shown as typed.
+        event_note = Message(gettext_noop("%(event)s。%(note)s"), event=event_note, note=note)
     batch_event_record(
         actor=actor,
         batch=batch,
