@@ -39,6 +39,21 @@ class Message(str):
         return (_rebuild, (self.msgid, self.params))
 
 
+def msgid_of(label: Any) -> str:
+    """A model or choice label (gettext_lazy) as its msgid: Chinese is the source language,
+    so the label read in Chinese is it. For sheets that use the Chinese words whatever the
+    interface language, and for labels nested in a stored message."""
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        return str(label)
+
+
+def label_message(label: Any) -> "Message":
+    """A model or choice label as a Message, to sit inside a message kept for later."""
+    return Message(msgid_of(label))
+
+
 def _rebuild(msgid: str, params: dict[str, Any]) -> Message:
     return Message(msgid, **params)
 

@@ -91,6 +91,11 @@ class Organisation(TimeStampedModel):
         """The path a unit with this pk has under `parent`: the one rule of the tree."""
         return f"{parent.path if parent else ''}{pk}."
 
+    @staticmethod
+    def ids_on(path: str) -> list[int]:
+        """The ids a path names, root first ("1.5.12." -> [1, 5, 12]): the unit and its ancestors."""
+        return [int(part) for part in path.split(".") if part]
+
     @property
     def depth(self) -> int:
         return self.path.count(".") - 1

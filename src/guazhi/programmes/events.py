@@ -4,8 +4,15 @@ Every area writes its kinds through services/events.py; this one table names the
 batch page reads every line as words and never as a code.
 """
 
+from typing import TYPE_CHECKING
+
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+from guazhi.core.i18n import stored_text
+
+if TYPE_CHECKING:
+    from guazhi.programmes.models import BatchEvent
 
 EVENT_LABELS: dict[str, Promise] = {
     # batches and posts
@@ -41,3 +48,17 @@ EVENT_LABELS: dict[str, Promise] = {
     "training_delete": _("删除岗前培训"),
     "training_material_delete": _("删除培训材料"),
 }
+
+# Where a note written as a Message keeps its msgid and parameters, to be read again later in
+# whichever language the reader has chosen (the note itself stays as written, for search).
+NOTE_SOURCE = "note_source"
+
+
+def batch_event_note(event: "BatchEvent") -> str:
+    """The event's note in the active language: a system-worded note from its source, a
+    person's own words as they were typed."""
+    source = (event.payload or {}).get(NOTE_SOURCE)
+    if source is None:
+        # Plain text is someone's words: stored_text would otherwise look it up as a msgid.
+        return event.note
+    return stored_text(event.note, source)

@@ -7,10 +7,10 @@ from typing import Any
 
 from django.core.files.storage import default_storage
 from django.db.models import TextChoices
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from guazhi.core.i18n import msgid_of
 from guazhi.core.jobs import Progress
 from guazhi.core.models import Job
 from guazhi.core.spreadsheets import (
@@ -30,26 +30,20 @@ from guazhi.orgs.models import CadreRelative
 # Cell parsers of this domain -------------------------------------------------------------
 
 
-def _zh(label: Any) -> str:
-    # Choice labels are Chinese msgids: the sheet uses them whatever the interface language.
-    with translation.override("zh-hans"):
-        return str(label)
-
-
 def _choice(choices: type[TextChoices]) -> Any:
     """Accept the stored value or the full label (e.g. "参公" or "参照公务员法管理")."""
     options = {str(value): str(value) for value in choices.values}
-    options |= {_zh(label): str(value) for value, label in choices.choices}
+    options |= {msgid_of(label): str(value) for value, label in choices.choices}
     return parse_choice(options, shown=[str(value) for value in choices.values])
 
 
 def _labels(choices: type[TextChoices]) -> list[str]:
-    return [_zh(label) for label in choices.labels]
+    return [msgid_of(label) for label in choices.labels]
 
 
 def _label_choice(choices: type[TextChoices]) -> Any:
     """Accept the label (what people write, e.g. "乡镇") or the stored code ("township")."""
-    options = {_zh(label): str(value) for value, label in choices.choices}
+    options = {msgid_of(label): str(value) for value, label in choices.choices}
     options |= {str(value): str(value) for value in choices.values}
     return parse_choice(options, shown=_labels(choices))
 

@@ -42,10 +42,10 @@ class UnitIndex:
             self.add(("db", unit.pk), unit.name, ("db", unit.parent_id) if unit.parent_id else None)
         # Units above the actor's scope are not usable, but their names make chains readable.
         above = {
-            int(part)
+            pk
             for unit in self.units.values()
-            for part in unit.path.strip(".").split(".")
-            if part and int(part) not in self.units
+            for pk in Organisation.ids_on(unit.path)
+            if pk not in self.units
         }
         for pk, name, parent_id in Organisation.objects.filter(pk__in=above).values_list(
             "pk", "name", "parent_id"

@@ -7,7 +7,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop, pgettext_lazy
 
-from guazhi.core.i18n import Message
+from guazhi.core.i18n import Message, msgid_of
 from guazhi.core.jobs import Progress, job_kind
 from guazhi.core.models import Job
 from guazhi.core.spreadsheets import (
@@ -18,7 +18,7 @@ from guazhi.core.spreadsheets import (
     parse_text,
 )
 from guazhi.orgs import services
-from guazhi.orgs.imports.columns import _coded_column, _digits_column, _import_upload, _zh
+from guazhi.orgs.imports.columns import _coded_column, _digits_column, _import_upload
 from guazhi.orgs.imports.index import Key, manageable_units
 from guazhi.orgs.models import Organisation, OrgKind, OrgLevel, User
 from guazhi.orgs.scopes import scopes_of
@@ -59,10 +59,14 @@ def unit_spec(parent_labels: Sequence[str] = ()) -> SheetSpec:
                 "kind",
                 OrgKind,
                 required=True,
-                example=_zh(OrgKind.PARTY_GOVERNMENT.label),
+                example=msgid_of(OrgKind.PARTY_GOVERNMENT.label),
             ),
             _coded_column(
-                "行政级别", "level", OrgLevel, required=True, example=_zh(OrgLevel.TOWNSHIP.label)
+                "行政级别",
+                "level",
+                OrgLevel,
+                required=True,
+                example=msgid_of(OrgLevel.TOWNSHIP.label),
             ),
             Column(
                 "行政区划名称",

@@ -38,7 +38,7 @@ def unit_choices_for(*, actor, manage: bool = True) -> QuerySet[Organisation]:  
 
 
 def unit_ancestors(*, unit: Organisation) -> list[Organisation]:
-    ids = [int(part) for part in unit.path.strip(".").split(".")[:-1] if part]
+    ids = Organisation.ids_on(unit.path)[:-1]
     by_id = Organisation.objects.in_bulk(ids)
     return [by_id[i] for i in ids if i in by_id]
 

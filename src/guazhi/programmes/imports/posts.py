@@ -11,10 +11,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.files.storage import default_storage
-from django.utils import translation
 from django.utils.translation import gettext_lazy, gettext_noop, pgettext_lazy
 
-from guazhi.core.i18n import Message
+from guazhi.core.i18n import Message, msgid_of
 from guazhi.core.jobs import Progress, job_kind
 from guazhi.core.models import Job
 from guazhi.core.spreadsheets import (
@@ -41,12 +40,6 @@ YES = ("是", "Y", "y", "1", "TRUE", "true", "True")
 NO = ("否", "N", "n", "0", "FALSE", "false", "False")
 
 
-def _zh(label: Any) -> str:
-    # Choice labels are Chinese msgids: the sheet uses them whatever the interface language.
-    with translation.override("zh-hans"):
-        return str(label)
-
-
 def parse_capacity(value: Any) -> int:
     text = cell_text(value)
     if not text.isdigit():
@@ -67,7 +60,7 @@ def parse_rank(value: Any) -> str:
     """The rank as people write it ("副科级") or its full label ("乡科级副职（副科级）")."""
     text = cell_text(value)
     options = {str(v): str(v) for v in vocab.Rank.values}
-    options |= {_zh(label): str(v) for v, label in vocab.Rank.choices}
+    options |= {msgid_of(label): str(v) for v, label in vocab.Rank.choices}
     if text in options:
         return options[text]
     raise CellError(

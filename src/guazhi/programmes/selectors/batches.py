@@ -19,7 +19,7 @@ from guazhi.core.errors import NotFound
 from guazhi.core.jinja import format_date
 from guazhi.orgs.models import Organisation, Role
 from guazhi.orgs.scopes import scopes_of
-from guazhi.programmes.events import EVENT_LABELS
+from guazhi.programmes.events import EVENT_LABELS, batch_event_note
 from guazhi.programmes.models import (
     BATCH_TRANSITIONS,
     Assignment,
@@ -38,7 +38,6 @@ from guazhi.programmes.selectors.scope import (
     unit_ids_on_path,
 )
 from guazhi.programmes.selectors.selection import current_step_blockers
-from guazhi.programmes.services.events import batch_event_note
 
 # Posts are written while the list of posts is still being drawn up: before anyone is matched.
 POST_EDIT_STATES = (BatchState.PLANNING, BatchState.RECRUITING)

@@ -19,6 +19,7 @@ from guazhi.orgs.models import CadreProfile, CadreRelative, Role
 from guazhi.orgs.scopes import scopes_of
 from guazhi.orgs.selectors.search import _search
 from guazhi.programmes.eligibility import Standing, eligibility_reasons
+from guazhi.programmes.events import batch_event_note
 from guazhi.programmes.models import (
     Application,
     ApplicationChoice,
@@ -35,7 +36,6 @@ from guazhi.programmes.models import (
     Recommendation,
 )
 from guazhi.programmes.selectors.scope import batch_queryset, cadre_profile_for, can_manage_batch
-from guazhi.programmes.services.events import batch_event_note
 
 RECOMMENDER_ROLES = (Role.COORDINATOR, Role.DISPATCH_ADMIN)
 APPLICATION_READER_ROLES = (Role.COORDINATOR, Role.DISPATCH_ADMIN, Role.HOST_LEADER)

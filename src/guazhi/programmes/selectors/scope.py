@@ -10,8 +10,9 @@ applied, been recommended or been assigned in it. Managing a batch is the coordi
 from django.db.models import Q, QuerySet
 
 from guazhi.core.errors import NotFound
-from guazhi.orgs.models import CadreProfile, Role
+from guazhi.orgs.models import CadreProfile, Organisation, Role
 from guazhi.orgs.scopes import scopes_of
+from guazhi.orgs.selectors.cadres import cadre_profile_of
 from guazhi.programmes.models import Assignment, Batch
 
 BATCH_MANAGER_ROLES = (Role.COORDINATOR,)
@@ -19,9 +20,7 @@ BATCH_STAFF_ROLES = (Role.COORDINATOR, Role.DISPATCH_ADMIN, Role.HOST_LEADER, Ro
 BATCH_READER_ROLES = (*BATCH_STAFF_ROLES, Role.CADRE)
 
 
-def unit_ids_on_path(path: str) -> list[int]:
-    """The ids of a unit and its ancestors, read off its materialised path ("1.5.12.")."""
-    return [int(part) for part in path.split(".") if part]
+unit_ids_on_path = Organisation.ids_on  # the unit and its ancestors, off its path
 
 
 def cadre_profile_for(actor) -> CadreProfile | None:  # type: ignore[no-untyped-def]
@@ -29,9 +28,7 @@ def cadre_profile_for(actor) -> CadreProfile | None:  # type: ignore[no-untyped-
     if not scopes_of(actor).has(Role.CADRE):
         return None
     if not hasattr(actor, "_guazhi_cadre_profile"):
-        actor._guazhi_cadre_profile = (
-            CadreProfile.objects.filter(user=actor).select_related("home_unit").first()
-        )
+        actor._guazhi_cadre_profile = cadre_profile_of(actor=actor)
     return actor._guazhi_cadre_profile
 
 

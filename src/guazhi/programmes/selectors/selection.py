@@ -23,6 +23,7 @@ from guazhi.core.errors import NotFound
 from guazhi.core.jinja import format_date
 from guazhi.core.text import join_list
 from guazhi.programmes.events import EVENT_LABELS as ALL_EVENT_LABELS
+from guazhi.programmes.events import batch_event_note
 from guazhi.programmes.models import (
     Assignment,
     AssignmentState,
@@ -37,7 +38,6 @@ from guazhi.programmes.models import (
 )
 from guazhi.programmes.selectors.runs import current_adoption
 from guazhi.programmes.selectors.scope import assignment_queryset, batch_queryset, can_manage_batch
-from guazhi.programmes.services.events import batch_event_note
 
 # Vetting and the decision happen once the list is proposed, and may be corrected while it is
 # publicised (a date typed wrong); publicity itself runs only in the publicity state.

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_noop
 
 from guazhi.core.audit import audit_record, changed_fields
 from guazhi.core.errors import Forbidden, InvalidTransition, ValidationFailed
-from guazhi.core.i18n import Message
+from guazhi.core.i18n import Message, label_message
 from guazhi.core.text import join_list
 from guazhi.orgs import vocab
 from guazhi.orgs.models import Organisation, User
@@ -29,7 +29,7 @@ from guazhi.programmes.selectors.batches import (
     transition_blockers,
 )
 from guazhi.programmes.selectors.scope import BATCH_MANAGER_ROLES, unit_ids_on_path
-from guazhi.programmes.services.events import batch_event_record, label_message
+from guazhi.programmes.services.events import batch_event_record
 from guazhi.programmes.services.runs import run_adoption_cancel_for_move
 from guazhi.programmes.services.selection import publicity_withdraw_for_move
 

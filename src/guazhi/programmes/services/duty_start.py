@@ -16,7 +16,7 @@ from django.utils.translation import gettext_noop
 
 from guazhi.core.audit import audit_record, changed_fields
 from guazhi.core.errors import Forbidden, InvalidTransition, ValidationFailed
-from guazhi.core.i18n import Message
+from guazhi.core.i18n import Message, label_message
 from guazhi.core.jinja import format_date
 from guazhi.programmes.models import (
     ASSIGNMENT_TRANSITIONS,
@@ -30,7 +30,7 @@ from guazhi.programmes.selectors.groups import (
     can_report_duty,
 )
 from guazhi.programmes.selectors.scope import can_manage_batch
-from guazhi.programmes.services.events import batch_event_record, label_message
+from guazhi.programmes.services.events import batch_event_record
 
 # How long before the batch's term start a cadre may report for duty (a per-deployment choice
 # would go to settings; a month covers the hand-over weeks seen in local measures).

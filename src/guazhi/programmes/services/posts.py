@@ -7,13 +7,12 @@ A post is offered by a host unit the coordinator manages. The rules on its value
 from typing import Any
 
 from django.db import transaction
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from guazhi.core.audit import audit_record, changed_fields
 from guazhi.core.errors import Forbidden, InvalidTransition, ValidationFailed
-from guazhi.core.i18n import Message
+from guazhi.core.i18n import Message, label_message
 from guazhi.core.text import join_list
 from guazhi.orgs import vocab
 from guazhi.orgs.models import Organisation, User
@@ -100,15 +99,9 @@ def check_posts_editable(batch: Batch) -> None:
         raise InvalidTransition(
             Message(
                 gettext_noop("批次处于“%(state)s”阶段，岗位只能在规划中或报名中新增和修改。"),
-                state=Message(_zh_msgid(BatchState(batch.state).label)),
+                state=label_message(BatchState(batch.state).label),
             )
         )
-
-
-def _zh_msgid(label: Any) -> str:
-    # Chinese is the source language: a label read in Chinese is its msgid.
-    with translation.override("zh-hans"):
-        return str(label)
 
 
 def _clean(fields: dict[str, Any]) -> dict[str, Any]:

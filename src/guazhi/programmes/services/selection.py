@@ -36,7 +36,7 @@ from guazhi.core.documents import (
     official_document,
 )
 from guazhi.core.errors import Forbidden, InvalidTransition, ValidationFailed
-from guazhi.core.i18n import Message
+from guazhi.core.i18n import Message, label_message
 from guazhi.core.jinja import format_date
 from guazhi.orgs.models import User
 from guazhi.programmes.models import (
@@ -71,7 +71,7 @@ from guazhi.programmes.selectors.selection import (
     serving_elsewhere,
     step_refusal,
 )
-from guazhi.programmes.services.events import batch_event_record, label_message
+from guazhi.programmes.services.events import batch_event_record
 from guazhi.programmes.services.groups import group_member_remove
 
 NOTE_MAX = 2000
