@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "guazhi.core",
     "guazhi.orgs",
     "guazhi.programmes",
+    "guazhi.duty",
     "guazhi.dashboard",
 ]
 

@@ -11,5 +11,6 @@ urlpatterns = [
     path("", include("guazhi.orgs.urls_accounts")),
     path("orgs/", include("guazhi.orgs.urls")),
     path("programmes/", include("guazhi.programmes.urls")),
+    path("duty/", include("guazhi.duty.urls")),
     path("core/", include("guazhi.core.urls")),
 ]

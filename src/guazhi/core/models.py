@@ -1,4 +1,5 @@
-"""Shared building blocks: the audit trail, work-calendar overrides, background jobs, attachments."""
+"""Shared building blocks: the audit trail, work-calendar overrides, background jobs, attachments,
+notifications."""
 
 import uuid
 
@@ -154,3 +155,41 @@ class Attachment(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Notification(models.Model):
+    """A message for one user, shown in the app and (when they have an address) emailed once.
+
+    `key` makes sending idempotent: a reminder job run twice, or two workers running it at
+    once, find the row made the first time (unique per recipient) and send nothing twice.
+    The message is kept with its source (core.i18n.message_source) so each reader sees it in
+    their own language; `text` is the Chinese as written, for email and for readers without
+    a source.
+    """
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("接收人"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    kind = models.CharField(_("类型"), max_length=40)
+    key = models.CharField(max_length=200)
+    text = models.TextField(_("内容"))
+    source = models.JSONField(default=dict, blank=True)
+    url = models.CharField(_("链接"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("邮件发送时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("通知")
+        verbose_name_plural = _("通知")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at", "-created_at"])]
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "key"], name="notification_once_per_key")
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:50]

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from guazhi.core.views import attachments, audit, calendar, jobs
+from guazhi.duty.views.placeholder import placeholder  # TEMPORARY
 
 app_name = "core"
 
@@ -22,4 +23,5 @@ urlpatterns = [
         attachments.attachment_download,
         name="attachment_download",
     ),
+    path("notifications/", placeholder, name="notification_list"),  # TEMPORARY placeholder
 ]

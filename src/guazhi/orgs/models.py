@@ -135,6 +135,8 @@ class CadreProfile(TimeStampedModel):
     position = models.CharField(_("职务"), max_length=100, blank=True)
     rank = models.CharField(_("职级"), max_length=8, choices=vocab.Rank)
     current_post_since = models.DateField(_("任现职时间"), null=True, blank=True)
+    # Years of service decide the annual-leave entitlement (5 / 10 / 15 days after 1 / 10 / 20).
+    work_started_on = models.DateField(_("参加工作时间"), null=True, blank=True)
     native_place = models.CharField(_("籍贯"), max_length=50, blank=True)
     native_region_code = models.CharField(_("籍贯行政区划代码"), max_length=6, blank=True)
     expertise = models.JSONField(_("专业特长"), default=list, blank=True)

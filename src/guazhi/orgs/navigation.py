@@ -35,11 +35,18 @@ NAV_ITEMS = (
     ),
     NavItem(_("我的档案"), "orgs:my_profile", frozenset({Role.CADRE})),
     NavItem(_("选派报名"), "programmes:call_list", frozenset({Role.CADRE})),
+    NavItem(_("在岗管理"), "duty:home", frozenset({Role.CADRE})),
+    NavItem(
+        _("待我审批"),
+        "duty:approval_inbox",
+        frozenset({Role.COORDINATOR, Role.DISPATCH_ADMIN, Role.HOST_LEADER}),
+    ),
     NavItem(
         pgettext_lazy("navigation", "角色授权"), "orgs:role_list", frozenset({Role.COORDINATOR})
     ),
     NavItem(_("工作日历"), "core:calendar", frozenset({Role.ADMIN})),
     NavItem(_("审计日志"), "core:audit_list", frozenset({Role.COORDINATOR})),
+    NavItem(_("通知"), "core:notification_list", EVERYONE),
 )
 
 

@@ -57,6 +57,14 @@ BATCH_TABS = (
     BatchTab(
         "training", pgettext_lazy("navigation", "岗前培训"), "programmes:training_list", STAFF
     ),
+    # On duty (guazhi.duty): the batch-wide views of its people's daily record.
+    BatchTab("attendance", pgettext_lazy("navigation", "考勤"), "duty:attendance_batch", STAFF),
+    BatchTab("worklog", pgettext_lazy("navigation", "工作纪实"), "duty:log_batch", STAFF),
+    BatchTab("reports", pgettext_lazy("navigation", "定期汇报"), "duty:report_batch", STAFF),
+    BatchTab(
+        "inspections", pgettext_lazy("navigation", "不定期检查"), "duty:inspection_list", MANAGERS
+    ),
+    BatchTab("duty_rules", pgettext_lazy("navigation", "在岗规则"), "duty:rules_edit", MANAGERS),
 )
 
 

@@ -82,10 +82,10 @@ def access_batch(*, actor, pk: int, manage: bool = False) -> Batch:  # type: ign
     return batch
 
 
-def assignment_visibility(actor) -> Q:  # type: ignore[no-untyped-def]
+def assignment_visibility(actor, *, include_own: bool = True) -> Q:  # type: ignore[no-untyped-def]
     """Q over Assignment: coordinators by batch, dispatch admins by home unit, host leaders by
     host unit, group leaders by the groups they lead (or a grant without batch over the
-    coordinating unit), cadres their own."""
+    coordinating unit), cadres their own (unless `include_own` is False: leaders' records)."""
     scopes = scopes_of(actor)
     if scopes.is_admin:
         return Q()
@@ -105,7 +105,7 @@ def assignment_visibility(actor) -> Q:  # type: ignore[no-untyped-def]
         # members; a grant over a subtree without a batch reaches that subtree's batches.
         seen |= Q(group__leader__cadre__user=actor) | Q(group__deputy__cadre__user=actor)
         seen |= scopes.org_filter([Role.GROUP_LEADER], "batch__coordinating_org__path")
-    profile = cadre_profile_for(actor)
+    profile = cadre_profile_for(actor) if include_own else None
     if profile is not None:
         seen |= Q(cadre=profile)
     return seen

@@ -1,0 +1,11 @@
+"""tasks URLs (see guazhi.duty.urls)."""
+
+from django.urls import path
+
+from guazhi.duty.views.placeholder import placeholder
+
+urlpatterns = [
+    path(
+        "assignments/<int:assignment_pk>/tasks/", placeholder, name="task_list"
+    ),  # TEMPORARY placeholder
+]
