@@ -9,5 +9,6 @@ class DutyConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers who may download a leave request's sick note or a log entry's photos (core
-        # attachments ask the owner's app); importing here makes that true before any request.
-        from guazhi.duty.selectors import attachments  # noqa: F401
+        # attachments ask the owner's app): each area's selectors register their own models,
+        # and importing them here makes that true before any request.
+        from guazhi.duty.selectors import leave, logs  # noqa: F401

@@ -4,9 +4,9 @@ Found by core/views/audit.py (it reads every app's `audit_labels` module); each 
 own labels in a module beside this one and they are merged here.
 """
 
-from guazhi.duty.audit_labels import inspections, leave, logs, reports
+from guazhi.duty.audit_labels import attendance, inspections, leave, logs, reports
 
-_AREAS = (leave, logs, reports, inspections)
+_AREAS = (leave, attendance, logs, reports, inspections)
 
 ACTIONS = {key: value for area in _AREAS for key, value in area.ACTIONS.items()}
 OBJECT_TYPES = {key: value for area in _AREAS for key, value in area.OBJECT_TYPES.items()}

@@ -1,0 +1,1 @@
+"""Reading the work log, the task list and talks (see selectors.scope)."""
