@@ -29,6 +29,9 @@ class Rule:
     public: bool = False
     # URL kwarg whose object is checked against scope ("" when the view has no object).
     scoped: str = ""
+    # Which inside/outside objects to use when they differ from the kwarg's usual ones (a duty
+    # page's `assignment_pk` needs an assignment on duty, not the programme world's proposed one).
+    objects: str = ""
     # Roles for which the view answers for the inside object but has no outside object to
     # refuse (e.g. an admin's scope has no outside).
     unscoped_roles: tuple[str, ...] = ("admin",)
@@ -220,7 +223,7 @@ def test_matrix(name: str, world, client) -> None:  # type: ignore[no-untyped-de
             client.logout()
     else:
         for role in EVERY_ROLE:
-            inside, outside = scoped_objects(world, rule.scoped, role)
+            inside, outside = scoped_objects(world, rule.objects or rule.scoped, role)
             inside_url = reverse(name, kwargs={rule.scoped: inside.pk})
             if role == EVERY_ROLE[0]:
                 check("anonymous", inside_url, "login")
