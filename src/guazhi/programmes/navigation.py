@@ -8,7 +8,7 @@ from django.utils.translation import pgettext_lazy
 
 from guazhi.orgs.models import Role
 from guazhi.orgs.scopes import scopes_of
-from guazhi.programmes.models import Batch
+from guazhi.programmes.models import Batch, BatchState
 
 STAFF = frozenset({Role.COORDINATOR, Role.DISPATCH_ADMIN, Role.HOST_LEADER, Role.GROUP_LEADER})
 MANAGERS = frozenset({Role.COORDINATOR})
@@ -20,8 +20,14 @@ class BatchTab:
     label: str | Promise
     url_name: str
     roles: frozenset[str]
+    # The batch states the tab is shown in (None: all). On-duty tabs appear from training on:
+    # before anyone reports for duty there is nothing to attend, log or inspect.
+    states: frozenset[str] | None = None
 
 
+ON_DUTY = frozenset(
+    {BatchState.TRAINING, BatchState.ACTIVE, BatchState.EVALUATING, BatchState.CLOSED}
+)
 # Labels carry the "navigation" context: 岗位 and 小组 are also model names ("Post", "Group"),
 # while a tab names the list ("Posts", "Groups").
 BATCH_TABS = (
@@ -58,13 +64,23 @@ BATCH_TABS = (
         "training", pgettext_lazy("navigation", "岗前培训"), "programmes:training_list", STAFF
     ),
     # On duty (guazhi.duty): the batch-wide views of its people's daily record.
-    BatchTab("attendance", pgettext_lazy("navigation", "考勤"), "duty:attendance_batch", STAFF),
-    BatchTab("worklog", pgettext_lazy("navigation", "工作纪实"), "duty:log_batch", STAFF),
-    BatchTab("reports", pgettext_lazy("navigation", "定期汇报"), "duty:report_batch", STAFF),
     BatchTab(
-        "inspections", pgettext_lazy("navigation", "不定期检查"), "duty:inspection_list", MANAGERS
+        "attendance", pgettext_lazy("navigation", "考勤"), "duty:attendance_batch", STAFF, ON_DUTY
     ),
-    BatchTab("duty_rules", pgettext_lazy("navigation", "在岗规则"), "duty:rules_edit", MANAGERS),
+    BatchTab("worklog", pgettext_lazy("navigation", "工作纪实"), "duty:log_batch", STAFF, ON_DUTY),
+    BatchTab(
+        "reports", pgettext_lazy("navigation", "定期汇报"), "duty:report_batch", STAFF, ON_DUTY
+    ),
+    BatchTab(
+        "inspections",
+        pgettext_lazy("navigation", "不定期检查"),
+        "duty:inspection_list",
+        MANAGERS,
+        ON_DUTY,
+    ),
+    BatchTab(
+        "duty_rules", pgettext_lazy("navigation", "在岗规则"), "duty:rules_edit", MANAGERS, ON_DUTY
+    ),
 )
 
 
@@ -80,7 +96,7 @@ def batch_tabs(*, actor, batch: Batch) -> list[ShownTab]:  # type: ignore[no-unt
     scopes = scopes_of(actor)
     shown = []
     for tab in BATCH_TABS:
-        if not scopes.has(*tab.roles):
+        if not scopes.has(*tab.roles) or (tab.states is not None and batch.state not in tab.states):
             continue
         shown.append(
             ShownTab(tab.key, tab.label, reverse(tab.url_name, kwargs={"batch_pk": batch.pk}))
