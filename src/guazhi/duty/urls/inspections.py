@@ -1,14 +1,35 @@
-"""inspections URLs (see guazhi.duty.urls)."""
+"""inspections URLs (see guazhi.duty.urls): the batch's inspections, one inspection and its
+checks (coordinators), a person's recorded checks."""
 
 from django.urls import path
 
-from guazhi.duty.views.placeholder import placeholder
+from guazhi.duty.views import inspections
 
 urlpatterns = [
+    path("assignments/<int:assignment_pk>/checks/", inspections.check_list, name="check_list"),
     path(
-        "assignments/<int:assignment_pk>/checks/", placeholder, name="check_list"
-    ),  # TEMPORARY placeholder
+        "batches/<int:batch_pk>/inspections/",
+        inspections.inspection_list,
+        name="inspection_list",
+    ),
     path(
-        "batches/<int:batch_pk>/inspections/", placeholder, name="inspection_list"
-    ),  # TEMPORARY placeholder
+        "inspections/<int:inspection_pk>/",
+        inspections.inspection_detail,
+        name="inspection_detail",
+    ),
+    path(
+        "inspections/<int:inspection_pk>/complete/",
+        inspections.inspection_complete,
+        name="inspection_complete",
+    ),
+    path(
+        "inspection-checks/<int:check_pk>/record/",
+        inspections.check_record,
+        name="check_record",
+    ),
+    path(
+        "inspection-checks/<int:check_pk>/rectified/",
+        inspections.check_rectified,
+        name="check_rectified",
+    ),
 ]
