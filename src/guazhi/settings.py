@@ -263,6 +263,9 @@ def email_from_env(url: str) -> dict:
 
 globals().update(email_from_env(os.environ.get("EMAIL_URL", "")))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "guazhi@localhost")
+# The address people open Guazhi at (https://guazhi.example.gov.cn): emails link to it. Without
+# it an email says to log in and look, since a link to a guessed host would be worse.
+SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
 
 LOGGING = {
     "version": 1,

@@ -1,5 +1,6 @@
 """One view, one template, two answers: the whole page, or for htmx only the named block."""
 
+from functools import partial
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -7,11 +8,17 @@ from django.middleware.csrf import get_token
 from django.template import engines
 from django.utils.safestring import mark_safe
 
+from guazhi.core.notifications import notification_unread_count
 from guazhi.orgs.navigation import navigation_for
 
 
 def page_context(request: HttpRequest, context: dict[str, Any]) -> dict[str, Any]:
-    full = {"request": request, "nav": navigation_for(request.user)}
+    full = {
+        "request": request,
+        "nav": navigation_for(request.user),
+        # Called by the menu only: an htmx fragment, which has no menu, costs no query.
+        "unread_notifications": partial(notification_unread_count, actor=request.user),
+    }
     full.update(context)
     return full
 

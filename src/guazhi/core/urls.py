@@ -1,9 +1,8 @@
-"""Work calendar, audit trail, background jobs and attachments."""
+"""Work calendar, audit trail, background jobs, attachments and notifications."""
 
 from django.urls import path
 
-from guazhi.core.views import attachments, audit, calendar, jobs
-from guazhi.duty.views.placeholder import placeholder  # TEMPORARY
+from guazhi.core.views import attachments, audit, calendar, jobs, notifications
 
 app_name = "core"
 
@@ -23,5 +22,15 @@ urlpatterns = [
         attachments.attachment_download,
         name="attachment_download",
     ),
-    path("notifications/", placeholder, name="notification_list"),  # TEMPORARY placeholder
+    path("notifications/", notifications.notification_list, name="notification_list"),
+    path(
+        "notifications/<int:notification_pk>/open/",
+        notifications.notification_open,
+        name="notification_open",
+    ),
+    path(
+        "notifications/read-all/",
+        notifications.notification_read_all,
+        name="notification_read_all",
+    ),
 ]

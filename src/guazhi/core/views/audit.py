@@ -44,6 +44,9 @@ ACTION_LABELS: dict[str, Promise] = {
     "calendar.import_year": _("录入全年放假安排"),
     "job.start": _("启动后台任务"),
     "export": _("导出"),
+    "notification.read": _("标记通知已读"),
+    "notification.read_all": _("全部通知标为已读"),
+    "remind.run": _("每日提醒"),
 }
 VERBS: dict[str, Promise] = {
     "create": _("新建"),
@@ -71,6 +74,7 @@ OBJECT_TYPES: dict[str, Promise] = {
     "orgs.user": _("账号"),
     "core.workdayoverride": _("工作日历调整"),
     "core.job": _("后台任务"),
+    "core.notification": _("通知"),
 }
 DETAIL_KEYS: dict[str, Promise] = {
     "changes": _("变更"),
@@ -95,6 +99,10 @@ DETAIL_KEYS: dict[str, Promise] = {
     "subtree_size": _("单位数"),
     "profile": _("干部"),
     "relatives_changed": _("亲属变更"),
+    "sent": _("发出"),
+    "advanced": _("状态推进"),
+    "emailed": _("邮件"),
+    "count": _("数量"),
 }
 # Stored values with a label, per detail key (a stored state reads as its label).
 DETAIL_VALUES: dict[str, dict[str, Promise]] = {}
