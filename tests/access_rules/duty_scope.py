@@ -3,8 +3,13 @@ duty. Use them with `Rule(..., scoped="assignment_pk", objects="duty_assignment"
 `Rule(..., scoped="batch_pk", objects="duty_batch")`."""
 
 from tests.duty.world import duty_world
+from tests.test_authorization_matrix import Rule
 
-RULES: dict = {}
+RULES = {
+    # A cadre's way in (their record on duty, or a page saying there is none); an administrator
+    # passes every role check and gets the page saying there is none.
+    "duty:home": Rule(("admin", "cadre")),
+}
 
 
 def _duty_assignments(world, role):  # type: ignore[no-untyped-def]
