@@ -79,6 +79,10 @@ def absent_on(assignment: Assignment, day: dt.date) -> InspectionCheck:
     )
 
 
+def at(day: dt.date, hour: int) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
+
+
 def types(found: DutyWorld) -> dict[str, int]:
     return {t.kind: t.pk for t in LeaveType.objects.filter(batch=found.batch_a)}
 
@@ -204,8 +208,16 @@ def test_an_absence_counts_once_a_day_and_not_on_rest_days_or_leave(world) -> No
     absent_on(person, dt.date(2026, 10, 20))  # a second inspection the same day
     absent_on(person, dt.date(2026, 10, 3))  # a holiday
     absent_on(person, dt.date(2026, 10, 27))
-    # Emergency leave entered afterwards for the 27th: on leave, not absent.
-    leave(person, "sick", (dt.date(2026, 10, 27), "am"), (dt.date(2026, 10, 27), "pm"))
+    # Emergency leave (事后补办) for the 27th entered on the 28th, after the inspectors had found
+    # the person absent: it does not erase the absence.
+    leave(
+        person,
+        "sick",
+        (dt.date(2026, 10, 27), "am"),
+        (dt.date(2026, 10, 27), "pm"),
+        emergency=True,
+        submitted_at=at(dt.date(2026, 10, 28), 9),
+    )
     InspectionCheck.objects.create(
         inspection=Inspection.objects.create(
             batch=person.batch, planned_on=dt.date(2026, 10, 21), sampling=SamplingMode.ALL
@@ -215,10 +227,50 @@ def test_an_absence_counts_once_a_day_and_not_on_rest_days_or_leave(world) -> No
     )
     figures = attendance_month(person, OCTOBER, today=AFTER)
     assert (figures.absent, figures.leave, figures.present, figures.absent_days) == (
-        Decimal(1),
-        Decimal(1),
+        Decimal(2),
+        Decimal(0),
         Decimal(16),
-        (dt.date(2026, 10, 20),),
+        (dt.date(2026, 10, 20), dt.date(2026, 10, 27)),
+    )
+
+
+def test_leave_entered_in_time_covers_an_absence_and_a_late_one_only_its_other_days(world) -> None:  # type: ignore[no-untyped-def]
+    found = on_duty(world)
+    person = found.serving_a
+    for day in (dt.date(2026, 10, 14), dt.date(2026, 10, 22), dt.date(2026, 10, 27)):
+        absent_on(person, day)
+    # Asked for in advance: the approved leave stands over the inspector's finding.
+    leave(person, "personal", (dt.date(2026, 10, 14), "am"), (dt.date(2026, 10, 14), "pm"))
+    # Entered afterwards the same evening (fell ill that morning): on leave.
+    leave(
+        person,
+        "sick",
+        (dt.date(2026, 10, 22), "am"),
+        (dt.date(2026, 10, 22), "pm"),
+        emergency=True,
+        submitted_at=at(dt.date(2026, 10, 22), 18),
+    )
+    # Entered on the 29th for 27–28: the 27th stays absent, the 28th (no finding) is leave.
+    leave(
+        person,
+        "sick",
+        (dt.date(2026, 10, 27), "am"),
+        (dt.date(2026, 10, 28), "pm"),
+        emergency=True,
+        submitted_at=at(dt.date(2026, 10, 29), 10),
+    )
+    figures = attendance_month(person, OCTOBER, today=AFTER)
+    kinds = types(found)
+    assert (
+        figures.leave_by_type,
+        figures.absent,
+        figures.present,
+        figures.absent_days,
+    ) == (
+        {kinds["personal"]: Decimal(1), kinds["sick"]: Decimal(2)},
+        Decimal(1),
+        Decimal(14),
+        (dt.date(2026, 10, 27),),
     )
 
 

@@ -1,0 +1,149 @@
+"""Writing heart-to-heart talks (谈心谈话): recorded and corrected by the leaders in scope.
+
+Any leader whose roles reach the person (coordinator, dispatching-unit admin, host leader,
+group leader) records a talk: when, who talked, who else was there, what was talked about and
+what follows. The person never sees it, so nothing here notifies them.
+"""
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from guazhi.core.audit import audit_record, changed_fields
+from guazhi.core.errors import NotFound, ValidationFailed
+from guazhi.duty.models import HeartTalk
+from guazhi.duty.selectors.logs import term_bounds
+from guazhi.duty.selectors.talks import may_read_talks
+from guazhi.programmes.models import Assignment
+
+TALKER_MAX = 50
+PARTICIPANTS_MAX = 200
+TALK_FIELDS = ["held_on", "talker", "participants", "topics", "follow_up"]
+
+
+def _by(actor: Any, *records: Any) -> None:
+    if getattr(actor, "is_authenticated", False):
+        for record in records:
+            record._history_user = actor
+
+
+def _checked(
+    *,
+    assignment: Assignment,
+    held_on: dt.date | None,
+    talker: str,
+    participants: str,
+    topics: str,
+    today: dt.date,
+) -> None:
+    errors: dict[str, str] = {}
+    if held_on is None:
+        errors["held_on"] = _("请填写谈话日期。")
+    elif held_on > today:
+        errors["held_on"] = _("谈话日期不能晚于今天。")
+    elif held_on < term_bounds(assignment)[0]:
+        errors["held_on"] = _("谈话日期不能早于到岗日期。")
+    if not talker:
+        errors["talker"] = _("请填写谈话人。")
+    elif len(talker) > TALKER_MAX:
+        errors["talker"] = _("谈话人不能超过%(n)s个字。") % {"n": TALKER_MAX}
+    if len(participants) > PARTICIPANTS_MAX:
+        errors["participants"] = _("参加人员不能超过%(n)s个字。") % {"n": PARTICIPANTS_MAX}
+    if not topics:
+        errors["topics"] = _("请填写谈话内容。")
+    if errors:
+        raise ValidationFailed(_("谈心谈话记录填写有误。"), detail=errors)
+
+
+@transaction.atomic
+def talk_record(
+    *,
+    actor: Any,
+    assignment: Assignment,
+    held_on: dt.date | None,
+    talker: str,
+    topics: str,
+    participants: str = "",
+    follow_up: str = "",
+    today: dt.date | None = None,
+) -> HeartTalk:
+    """A talk with the person, recorded by a leader whose roles reach them."""
+    today = today or timezone.localdate()
+    assignment = Assignment.objects.select_related("batch").get(pk=assignment.pk)
+    if not may_read_talks(actor=actor, assignment=assignment):
+        raise NotFound()  # as for reading: nobody learns that the person exists
+    talker, participants = (talker or "").strip(), (participants or "").strip()
+    topics, follow_up = (topics or "").strip(), (follow_up or "").strip()
+    _checked(
+        assignment=assignment,
+        held_on=held_on,
+        talker=talker,
+        participants=participants,
+        topics=topics,
+        today=today,
+    )
+    assert held_on is not None  # checked above
+    talk = HeartTalk(
+        assignment=assignment,
+        held_on=held_on,
+        talker=talker,
+        participants=participants,
+        topics=topics,
+        follow_up=follow_up,
+        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    _by(actor, talk)
+    talk.save()
+    # The audit trail is read by coordinators and admins: it names the talk, not its content.
+    audit_record(
+        actor=actor,
+        action="talk.record",
+        obj=talk,
+        detail={"held_on": str(held_on), "talker": talker},
+    )
+    return talk
+
+
+@transaction.atomic
+def talk_update(
+    *,
+    actor: Any,
+    talk: HeartTalk,
+    held_on: dt.date | None,
+    talker: str,
+    topics: str,
+    participants: str = "",
+    follow_up: str = "",
+    today: dt.date | None = None,
+) -> HeartTalk:
+    """Correct a talk or add its follow-up, by a leader whose roles reach the person."""
+    today = today or timezone.localdate()
+    talk = (
+        HeartTalk.objects.select_for_update(of=("self",))
+        .select_related("assignment__batch")
+        .get(pk=talk.pk)
+    )
+    if not may_read_talks(actor=actor, assignment=talk.assignment):
+        raise NotFound()
+    talker, participants = (talker or "").strip(), (participants or "").strip()
+    topics, follow_up = (topics or "").strip(), (follow_up or "").strip()
+    _checked(
+        assignment=talk.assignment,
+        held_on=held_on,
+        talker=talker,
+        participants=participants,
+        topics=topics,
+        today=today,
+    )
+    before = {name: getattr(talk, name) for name in TALK_FIELDS}
+    talk.held_on, talk.talker, talk.participants = held_on, talker, participants  # type: ignore[assignment]
+    talk.topics, talk.follow_up = topics, follow_up
+    # Which fields changed, not what they say: the content stays with the record.
+    changed = [name for name, change in changed_fields(talk, before, TALK_FIELDS).items() if change]
+    _by(actor, talk)
+    talk.save(update_fields=[*TALK_FIELDS, "updated_at"])
+    audit_record(actor=actor, action="talk.update", obj=talk, detail={"fields": changed})
+    return talk
