@@ -436,6 +436,7 @@ def test_the_roster_export_has_the_import_columns_and_the_actors_cadres(world, r
         "职务": "科长",
         "职级": "正科级",
         "任现职时间": None,
+        "参加工作时间": None,
         "籍贯": None,
         "籍贯行政区划代码": None,
         "专业特长": "招商引资",

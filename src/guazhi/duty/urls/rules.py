@@ -2,8 +2,8 @@
 
 from django.urls import path
 
-from guazhi.duty.views.placeholder import placeholder
+from guazhi.duty.views import rules
 
 urlpatterns = [
-    path("batches/<int:batch_pk>/rules/", placeholder, name="rules_edit"),  # TEMPORARY placeholder
+    path("batches/<int:batch_pk>/rules/", rules.rules_edit, name="rules_edit"),
 ]

@@ -65,6 +65,12 @@ class CadreForm(GuazhiForm):
     current_post_since = forms.DateField(
         label=_label("current_post_since"), widget=DateInput(), required=False
     )
+    work_started_on = forms.DateField(
+        label=_label("work_started_on"),
+        widget=DateInput(),
+        required=False,
+        help_text=_("决定年休假天数：工作满1年、10年、20年分别休5天、10天、15天。"),
+    )
     native_place = forms.CharField(
         label=_label("native_place"), max_length=50, required=False, help_text=_("如 江西九江")
     )

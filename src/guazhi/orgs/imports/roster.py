@@ -127,6 +127,7 @@ def cadre_spec(unit_labels: Sequence[str] = ()) -> SheetSpec:
             ),
             _vocabulary_column("职级", "rank", vocab.Rank, required=True, example="正科级"),
             _date_column("任现职时间", "current_post_since", example=dt.date(2020, 3, 1)),
+            _date_column("参加工作时间", "work_started_on", example=dt.date(2008, 7, 1)),
             Column(
                 "籍贯",
                 "native_place",

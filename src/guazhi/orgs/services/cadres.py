@@ -43,6 +43,7 @@ CADRE_FIELDS = [
     "position",
     "rank",
     "current_post_since",
+    "work_started_on",
     "native_place",
     "native_region_code",
     "expertise",
@@ -83,6 +84,14 @@ def cadre_field_errors(fields: dict[str, Any]) -> dict[str, str]:
     since = fields.get("current_post_since")
     if since is not None and not isinstance(since, dt.date):
         errors["current_post_since"] = _("任现职时间格式应如 2020-03-01。")
+    # Years of service decide the annual-leave entitlement (duty: leave_grants_ensure).
+    started = fields.get("work_started_on")
+    if started is not None and not isinstance(started, dt.date):
+        errors["work_started_on"] = _("参加工作时间格式应如 2008-07-01。")
+    elif started is not None and started > dt.date.today():
+        errors["work_started_on"] = _("参加工作时间不能晚于今天。")
+    elif started is not None and isinstance(birth_date, dt.date) and started < birth_date:
+        errors["work_started_on"] = _("参加工作时间不能早于出生日期。")
     if not isinstance(fields.get("home_unit"), Organisation):
         errors["home_unit"] = _("工作单位不存在。")
     number = normalise_id_number(fields.get("id_number") or "")
@@ -147,6 +156,7 @@ def _normalised_cadre_fields(
     clean.setdefault("ethnicity", "汉族")
     clean.setdefault("expertise", [])
     clean.setdefault("current_post_since", None)
+    clean.setdefault("work_started_on", None)
     return clean
 
 
