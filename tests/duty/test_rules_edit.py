@@ -206,3 +206,25 @@ def test_only_the_batchs_coordinators_edit(world) -> None:  # type: ignore[no-un
         )
     assert DutyRules.objects.get(batch=found.batch_a).log_categories[0] == "调研"
     assert len(DutyRules.objects.get(batch=found.batch_a).log_categories) == 9
+
+
+def test_the_report_frequency_is_fixed_once_a_report_exists(client, world) -> None:  # type: ignore[no-untyped-def]
+    from guazhi.duty.models import PeriodicReport
+
+    found = duty_world(world)
+    period_start = found.serving_a.start_date.replace(day=1)
+    PeriodicReport.objects.create(
+        assignment=found.serving_a,
+        frequency="monthly",
+        period_start=period_start,
+        period_end=period_start,
+        due_on=period_start,
+    )
+    as_user(client, world, "coordinator")
+    response = client.post(url(world), general(report_frequency="quarterly"))
+    message = "本批次已有人提交或起草定期汇报，汇报频次不能再更改。"
+    assert f'id="id_report_frequency_error"><li>{message}</li>' in page(response)
+    assert DutyRules.objects.get(batch=found.batch_a).report_frequency == "monthly"
+    # The other rules may still change while the frequency stays.
+    assert client.post(url(world), general(report_frequency="monthly")).status_code == 302
+    assert DutyRules.objects.get(batch=found.batch_a).report_due_days == 10

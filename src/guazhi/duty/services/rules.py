@@ -19,6 +19,7 @@ from guazhi.duty.models import (
     LeaveApprovalRule,
     LeaveKind,
     LeaveType,
+    PeriodicReport,
     ReportFrequency,
 )
 from guazhi.programmes.models import Batch
@@ -165,6 +166,15 @@ def duty_rules_update(
     }
     if report_frequency not in ReportFrequency.values:
         raise _field_error("report_frequency", _("请选择定期汇报频次。"))
+    # Reports are kept by the start of their period: once one exists, another frequency would
+    # draw periods (a quarter from 1 January) that collide with the reports already written.
+    if (
+        report_frequency != rules.report_frequency
+        and PeriodicReport.objects.filter(assignment__batch=batch).exists()
+    ):
+        raise _field_error(
+            "report_frequency", _("本批次已有人提交或起草定期汇报，汇报频次不能再更改。")
+        )
     values["report_frequency"] = report_frequency
     errors = {}
     for field, least, most, message in RULE_NUMBERS:
