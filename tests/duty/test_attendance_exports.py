@@ -8,11 +8,13 @@ from decimal import Decimal
 
 from django.core.files.storage import default_storage
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from guazhi.core.models import AuditEvent, Job
+from guazhi.duty.exports_attendance import date_format
 from guazhi.duty.models import LeaveLedgerEntry, LeaveType
+from guazhi.programmes.models import Assignment
 from tests.duty.test_attendance_rates import absent_on, leave, on_duty
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -211,3 +213,42 @@ def test_a_batchs_leave_ledger_is_made_by_a_job_for_the_people_in_scope(
         ("张三", "白鹿镇", "年休假", "退回", 1),
     ]
     assert rows_of(content, "假期余额")[1] == ("张三", "白鹿镇", "年休假", 10, 3, 7)
+
+
+def test_a_term_starting_within_the_month_says_from_when_it_counts(client, world) -> None:  # type: ignore[no-untyped-def]
+    found = october_record(world)
+    Assignment.objects.filter(pk=found.serving_a.pk).update(start_date=dt.date(2026, 10, 15))
+    client.force_login(world.users["host_leader"])
+    url = reverse("duty:attendance_export", kwargs={"batch_pk": found.batch_a.pk})
+    response = client.get(url, {"month": "2026-10", "host_unit": world.township_a.pk})
+    row = rows_of(response.content, "考勤月报")[7]
+    # From the 15th: 12 working days due, the 20th absent, 29–30 on annual leave (the 13th's
+    # half day of personal leave falls before the term).
+    assert (row[5], row[6], row[8], row[13], row[14]) == (12, 2, 0, 1, 9)
+    assert row[16] == "2026年10月20日检查发现脱岗；自2026年10月15日起统计"
+
+
+def test_the_ledgers_dates_read_as_the_rest_of_the_workbook(client, world) -> None:  # type: ignore[no-untyped-def]
+    found = on_duty(world)
+    ledger(world, found)
+    client.force_login(world.users["cadre"])
+    response = client.get(
+        reverse("duty:ledger_export", kwargs={"assignment_pk": found.serving_a.pk})
+    )
+    sheet = load_workbook(io.BytesIO(response.content))["假期台账"]
+    assert [sheet[f"G{n}"].number_format for n in (3, 4, 5)] == ['yyyy"年"m"月"d"日"'] * 3
+    with translation.override("en"):
+        assert date_format() == "yyyy-mm-dd"
+
+
+def test_a_leave_type_no_longer_offered_keeps_its_balance(client, world) -> None:  # type: ignore[no-untyped-def]
+    found = on_duty(world)
+    ledger(world, found)
+    LeaveType.objects.filter(batch=found.batch_a, kind="annual").update(active=False)
+    client.force_login(world.users["cadre"])
+    response = client.get(
+        reverse("duty:ledger_export", kwargs={"assignment_pk": found.serving_a.pk})
+    )
+    balances = rows_of(response.content, "假期余额")
+    assert balances[1] == ("张三", "白鹿镇", "年休假", 10, 3, 7)
+    assert len(balances) == 7  # the header and the batch's six types

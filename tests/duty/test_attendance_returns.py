@@ -6,9 +6,13 @@ import datetime as dt
 import pytest
 
 from guazhi.core.errors import Forbidden, InvalidTransition, ValidationFailed
-from guazhi.core.models import AuditEvent
+from guazhi.core.models import AuditEvent, WorkdayOverride
 from guazhi.duty.models import AttendanceReturn, DutyRules
-from guazhi.duty.selectors.attendance import attendance_return_due, attendance_returns
+from guazhi.duty.selectors.attendance import (
+    attendance_return_due,
+    attendance_returns,
+    return_due_date,
+)
 from guazhi.duty.services.attendance import attendance_return_submit
 from guazhi.programmes.models import Assignment
 from tests.duty.world import DutyWorld, duty_world
@@ -148,5 +152,34 @@ def test_the_due_day_is_the_batchs_and_fits_a_short_month(world) -> None:  # typ
     found = on_duty(world)
     assert attendance_return_due(found.batch_a, OCTOBER) == dt.date(2026, 11, 5)
     DutyRules.objects.filter(batch=found.batch_a).update(attendance_return_day=31)
-    assert attendance_return_due(found.batch_a, dt.date(2027, 1, 1)) == dt.date(2027, 2, 28)
-    assert attendance_return_due(found.batch_a, dt.date(2026, 12, 1)) == dt.date(2027, 1, 31)
+    assert attendance_return_due(found.batch_a, dt.date(2026, 3, 1)) == dt.date(2026, 4, 30)
+    assert attendance_return_due(found.batch_a, dt.date(2026, 10, 1)) == dt.date(2026, 11, 30)
+    # 28 February 2026 is a Saturday but a make-up working day (春节调休): due that day.
+    assert attendance_return_due(found.batch_a, dt.date(2026, 1, 1)) == dt.date(2026, 2, 28)
+
+
+def test_a_due_day_on_a_holiday_or_weekend_moves_to_the_next_working_day(world) -> None:  # type: ignore[no-untyped-def]
+    found = on_duty(world)
+    due = {
+        month: attendance_return_due(found.batch_a, dt.date(2026, month, 1))
+        for month in (4, 6, 9, 11)
+    }
+    assert due == {
+        4: dt.date(2026, 5, 6),  # 1–5 May is the May Day holiday
+        6: dt.date(2026, 7, 6),  # 5 July is a Sunday
+        9: dt.date(2026, 10, 8),  # 1–7 October is the National Day holiday
+        11: dt.date(2026, 12, 7),  # 5 December is a Saturday
+    }
+    # The rule without a batch, for the reminders: the same days.
+    assert return_due_date(dt.date(2026, 9, 30), 5) == dt.date(2026, 10, 8)
+    # A day the admins made a rest day moves too.
+    WorkdayOverride.objects.create(date=dt.date(2026, 11, 5), is_workday=False, note="本地节日")
+    assert attendance_return_due(found.batch_a, OCTOBER) == dt.date(2026, 11, 6)
+    # A return for September sent on 8 October is on time, and the page says so.
+    (section,) = attendance_returns(
+        actor=world.users["host_leader"],
+        batch=found.batch_a,
+        month=dt.date(2026, 9, 1),
+        today=dt.date(2026, 10, 8),
+    )
+    assert (section.due, section.late) == (dt.date(2026, 10, 8), False)

@@ -89,8 +89,8 @@ def test_the_months_return_lists_people_by_unit_and_the_host_leader_sends_it(cli
     text = page(client.get(response["Location"]))
     assert "已报送白鹿镇2026年10月的考勤月报。" in text
     assert "已报送" in text and "白鹿镇赵书记于" in text
-    # Sent after 5 November, the due day.
-    assert "逾期" in text
+    # Sent after 5 November, the due day: the unit's badge (the page's hint also says 逾期).
+    assert '<span class="badge bad">逾期</span>' in text
     again = client.post(send, {"host_unit": world.township_a.pk, "month": "2026-10"})
     assert "白鹿镇2026年10月的考勤月报已经报送，不能重复报送。" in page(
         client.get(again["Location"])

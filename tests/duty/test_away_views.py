@@ -10,6 +10,7 @@ from django.utils import timezone
 from docx import Document
 
 from guazhi.core.calendar import is_workday
+from guazhi.core.jinja import format_date
 from guazhi.duty.models import AwayReport, AwayState
 from tests.duty.world import duty_world
 from tests.pages import as_user, field_error, page
@@ -129,7 +130,10 @@ def test_the_host_leader_acknowledges_from_the_tab(client, world) -> None:  # ty
         world.users["host_leader"],
     )
     text = page(client.get(listing))
-    assert "已确认张三的外出报备。" in text and "白鹿镇赵书记" in text
+    # The row's acknowledgement line (the header prints the leader's name on every page).
+    acknowledged = format_date(report.acknowledged_at, with_time=True)
+    assert "已确认张三的外出报备。" in text
+    assert f'<div class="muted">白鹿镇赵书记 {acknowledged}确认</div>' in text
     assert acknowledge not in text
 
 

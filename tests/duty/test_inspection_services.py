@@ -5,6 +5,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from guazhi.core.errors import Forbidden, InvalidTransition, ValidationFailed
 from guazhi.core.models import AuditEvent
@@ -26,6 +27,7 @@ from guazhi.duty.services.inspections import (
     SEED_BELOW,
     check_record,
     check_rectified,
+    check_version,
     inspection_complete,
     inspection_plan,
 )
@@ -82,23 +84,43 @@ def drawn_names(inspection: Inspection) -> list[str]:
     return sorted(inspection.checks.values_list("assignment__cadre__name", flat=True))
 
 
+def zh(day: dt.date) -> str:
+    """A date as the Chinese pages and messages write it."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
 def leave(
-    assignment: Assignment, start: dt.date, end: dt.date, state: str = LeaveState.APPROVED
+    assignment: Assignment,
+    start: dt.date,
+    end: dt.date,
+    state: str = LeaveState.APPROVED,
+    *,
+    start_half: str = Half.AM,
+    end_half: str = Half.PM,
+    entered_afterwards_on: dt.date | None = None,
 ) -> LeaveRequest:
+    """Leave of 张三's kind; `entered_afterwards_on`: an emergency leave (事后补办) submitted
+    at 9:00 that day."""
+    submitted = None
+    if entered_afterwards_on is not None:
+        submitted = timezone.make_aware(dt.datetime.combine(entered_afterwards_on, dt.time(9)))
     return LeaveRequest.objects.create(
         assignment=assignment,
         leave_type=LeaveType.objects.get(batch=assignment.batch, kind=LeaveKind.PERSONAL),
         start_date=start,
-        start_half=Half.AM,
+        start_half=start_half,
         end_date=end,
-        end_half=Half.PM,
-        start_slot=half_slot(start, Half.AM),
-        end_slot=half_slot(end, Half.PM),
+        end_half=end_half,
+        start_slot=half_slot(start, start_half),
+        end_slot=half_slot(end, end_half),
         days=Decimal((end - start).days + 1),
         reason="家中老人住院",
         stand_in="陈明",
         contact_phone="13907920001",
         state=state,
+        emergency=entered_afterwards_on is not None,
+        emergency_reason="突发急病住院" if entered_afterwards_on is not None else "",
+        submitted_at=submitted,
     )
 
 
@@ -121,7 +143,14 @@ def record(world, check: InspectionCheck, **arguments) -> InspectionCheck:  # ty
 def test_a_seeded_random_draw_is_the_same_every_time_it_is_drawn(world) -> None:  # type: ignore[no-untyped-def]
     three_townships(world)
     first = plan(world, sampling_mode=SamplingMode.RANDOM, sample_size=3, seed=20261123)
-    second = plan(world, sampling_mode=SamplingMode.RANDOM, sample_size=3, seed=20261123)
+    # A different note: the same plan twice in a row would be taken for a form sent twice.
+    second = plan(
+        world,
+        sampling_mode=SamplingMode.RANDOM,
+        sample_size=3,
+        seed=20261123,
+        note="按同一种子再抽一次核对",
+    )
     assert first.seed == second.seed == 20261123
     assert first.checks.count() == 3
     assert drawn_names(first) == drawn_names(second)
@@ -264,7 +293,7 @@ def test_on_approved_leave_is_refused_when_no_approved_leave_covers_the_day(worl
     with pytest.raises(ValidationFailed) as refused:
         record(world, check, result=CheckResult.ON_LEAVE)
     assert refused.value.detail == {
-        "result": f"张三在{found.today.isoformat()}没有经批准的请假，不能登记为“请假（已批准）”；"
+        "result": f"张三在{zh(found.today)}没有经批准的请假，不能登记为“请假（已批准）”；"
         "请登记为“脱岗（未经批准）”，或登记为“其他”并写明情况。"
     }
     check.refresh_from_db()
@@ -272,7 +301,9 @@ def test_on_approved_leave_is_refused_when_no_approved_leave_covers_the_day(worl
     assert not AuditEvent.objects.filter(action="check.record").exists()
 
 
-@pytest.mark.parametrize("state", [LeaveState.APPROVED, LeaveState.ON_LEAVE, LeaveState.RETURNED])
+@pytest.mark.parametrize(
+    "state", [LeaveState.APPROVED, LeaveState.ON_LEAVE, LeaveState.RETURNED, LeaveState.OVERDUE]
+)
 def test_on_approved_leave_is_recorded_when_approved_leave_covers_the_day(world, state) -> None:  # type: ignore[no-untyped-def]
     found, check = one_check(world)
     leave(found.serving_a, found.today - dt.timedelta(days=1), found.today, state=state)
@@ -291,7 +322,12 @@ def test_an_absence_is_the_flag_on_the_persons_record(world) -> None:  # type: i
         rectification="作出书面说明，严格执行请销假制度。",
         rectification_due=found.today + dt.timedelta(days=7),
     )
-    summary = check_summary(actor=world.users["host_leader"], assignment=found.serving_a)
+    # Shown to the host leader once the inspection is over (here: its day past).
+    summary = check_summary(
+        actor=world.users["host_leader"],
+        assignment=found.serving_a,
+        today=found.today + dt.timedelta(days=1),
+    )
     assert (summary.recorded, summary.absent, summary.open_rectifications) == (1, 1, 1)
     event = AuditEvent.objects.get(action="check.record")
     assert event.detail["result"] == "absent"
@@ -308,7 +344,7 @@ def test_a_check_is_recorded_on_or_after_the_day_only(world) -> None:  # type: i
     check = inspection.checks.get()
     with pytest.raises(InvalidTransition) as refused:
         record(world, check, result=CheckResult.PRESENT)
-    planned = (found.today + dt.timedelta(days=2)).isoformat()
+    planned = zh(found.today + dt.timedelta(days=2))
     assert refused.value.message == f"检查日期为{planned}，当天或之后才能登记检查结果。"
     check.refresh_from_db()
     assert check.result == ""
@@ -381,8 +417,9 @@ def test_a_rectification_is_closed_once_with_a_note(world) -> None:  # type: ign
     closed = check_rectified(actor=coordinator, check=check, note="已补填并经镇党委审核")
     assert closed.rectified_note == "已补填并经镇党委审核"
     assert closed.rectified_at is not None
-    with pytest.raises(InvalidTransition):
+    with pytest.raises(InvalidTransition) as refused:
         check_rectified(actor=coordinator, check=check, note="再次销号")
+    assert refused.value.message == f"这项整改已于{zh(found.today)}销号。"
     # The closed requirement stays as it was.
     with pytest.raises(ValidationFailed) as refused:
         record(world, check, result=CheckResult.PRESENT, rectification="", findings="")
@@ -410,3 +447,122 @@ def test_an_inspection_completes_when_every_check_is_recorded_and_is_final_then(
     with pytest.raises(InvalidTransition):
         record(world, checks[chen.pk], result=CheckResult.PRESENT)
     assert InspectionCheck.objects.get(pk=checks[chen.pk].pk).result == CheckResult.ABSENT
+
+
+# A plan sent twice, a result recorded meanwhile, leave on the day ----------------------------
+
+
+def test_the_same_plan_sent_twice_makes_one_inspection(world) -> None:  # type: ignore[no-untyped-def]
+    found = duty_world(world)
+    three_townships(world)
+    arguments = {"sampling_mode": SamplingMode.RANDOM, "sample_size": 3, "inspectors": "督查组甲"}
+    first = plan(world, **arguments)
+    before = drawn_names(first)
+    with pytest.raises(InvalidTransition) as refused:
+        plan(world, **arguments)
+    made = timezone.localtime(first.created_at)
+    assert refused.value.message == (
+        f"{zh(made.date())} {made:%H:%M}已安排了同样的检查（{zh(found.today)}，随机抽取，"
+        "抽取3人），本次提交没有再安排。如确需再安排一次，请在“说明”中写明原因。"
+    )
+    assert Inspection.objects.count() == 1
+    assert InspectionCheck.objects.count() == 3
+    assert drawn_names(first) == before
+    assert AuditEvent.objects.filter(action="inspection.plan").count() == 1
+    # A different plan is no repeat: another size, or the same with a reason in the note.
+    plan(world, **{**arguments, "sample_size": 2})
+    plan(world, **arguments, note="上午抽查发现问题较多，下午再抽一次")
+    assert Inspection.objects.count() == 3
+
+
+def test_a_repeat_is_only_a_plan_made_moments_ago_by_the_same_coordinator(world) -> None:  # type: ignore[no-untyped-def]
+    found = duty_world(world)
+    first = plan(world, sampling_mode=SamplingMode.ALL)
+    other = grant(
+        UserFactory(username="coordinator2", full_name="组织部李干事"),
+        "coordinator",
+        world.district_a,
+    )
+    plan(world, actor=other, sampling_mode=SamplingMode.ALL)  # a colleague's own plan
+    Inspection.objects.filter(pk=first.pk).update(
+        created_at=timezone.now() - dt.timedelta(minutes=6)
+    )
+    plan(world, sampling_mode=SamplingMode.ALL)  # the same again, but not moments ago
+    assert Inspection.objects.filter(batch=found.batch_a).count() == 3
+
+
+def test_a_result_recorded_meanwhile_by_another_coordinator_is_not_overwritten(world) -> None:  # type: ignore[no-untyped-def]
+    _found, check = one_check(world)
+    shown = check_version(check)  # both pages were opened before anything was recorded
+    assert shown == ""
+    other = grant(
+        UserFactory(username="coordinator2", full_name="组织部李干事"),
+        "coordinator",
+        world.district_a,
+    )
+    record(
+        world, check, actor=other, result=CheckResult.ABSENT, findings="本人不在岗", based_on=shown
+    )
+    with pytest.raises(InvalidTransition) as refused:
+        record(world, check, result=CheckResult.PRESENT, based_on=shown)
+    assert refused.value.message == (
+        "张三的检查结果已由组织部李干事登记为“脱岗（未经批准）”，请核对后再更正。"
+    )
+    check.refresh_from_db()
+    assert (check.result, check.findings, check.checked_by) == ("absent", "本人不在岗", other)
+    assert not AuditEvent.objects.filter(action="check.correct").exists()
+    # Having seen it, the coordinator corrects it deliberately.
+    record(world, check, result=CheckResult.PRESENT, based_on=check_version(check))
+    check.refresh_from_db()
+    assert (check.result, check.checked_by) == ("present", world.users["coordinator"])
+    event = AuditEvent.objects.get(action="check.correct")
+    assert event.detail["changes"]["result"] == ["absent", "present"]
+
+
+def test_an_absence_is_refused_when_approved_leave_covers_the_whole_day(world) -> None:  # type: ignore[no-untyped-def]
+    found, check = one_check(world)
+    # Leave of the morning, and leave of the afternoon asked separately: the whole day.
+    leave(found.serving_a, found.today, found.today, end_half=Half.AM)
+    leave(found.serving_a, found.today, found.today, start_half=Half.PM)
+    with pytest.raises(ValidationFailed) as refused:
+        record(world, check, result=CheckResult.ABSENT)
+    assert refused.value.detail == {
+        "result": f"张三在{zh(found.today)}全天有经批准的请假，不能登记为“脱岗（未经批准）”；"
+        "请登记为“请假（已批准）”，或登记为“其他”并写明情况。"
+    }
+    check.refresh_from_db()
+    assert (check.result, check.checked_at) == ("", None)
+    assert record(world, check, result=CheckResult.ON_LEAVE).result == CheckResult.ON_LEAVE
+
+
+def test_an_absence_is_recorded_when_leave_covers_only_half_the_day(world) -> None:  # type: ignore[no-untyped-def]
+    found, check = one_check(world)
+    leave(found.serving_a, found.today, found.today, end_half=Half.AM)
+    saved = record(world, check, result=CheckResult.ABSENT, findings="下午3时不在岗，未请假。")
+    assert saved.result == CheckResult.ABSENT
+
+
+def test_leave_entered_afterwards_on_a_later_day_does_not_cover_the_inspection_day(world) -> None:  # type: ignore[no-untyped-def]
+    found, check = one_check(world)
+    later = found.today + dt.timedelta(days=2)
+    leave(found.serving_a, found.today, found.today, entered_afterwards_on=later)
+    with pytest.raises(ValidationFailed) as refused:
+        record(world, check, result=CheckResult.ON_LEAVE, today=later)
+    assert refused.value.detail == {
+        "result": f"张三在{zh(found.today)}的请假是事后补办的（{zh(later)}补办），检查当天并没有"
+        "经批准的请假，不能登记为“请假（已批准）”；请登记为“脱岗（未经批准）”，或登记为“其他”"
+        "并写明情况。"
+    }
+    check.refresh_from_db()
+    assert check.result == ""
+    # Nor does it keep the absence found from being recorded.
+    saved = record(world, check, result=CheckResult.ABSENT, today=later)
+    assert saved.result == CheckResult.ABSENT
+
+
+def test_leave_entered_afterwards_on_the_day_itself_covers_it(world) -> None:  # type: ignore[no-untyped-def]
+    found, check = one_check(world)
+    leave(found.serving_a, found.today, found.today, entered_afterwards_on=found.today)
+    with pytest.raises(ValidationFailed):
+        record(world, check, result=CheckResult.ABSENT)
+    assert record(world, check, result=CheckResult.ON_LEAVE).result == CheckResult.ON_LEAVE

@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Q, QuerySet, Sum
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -28,6 +28,7 @@ from guazhi.duty.selectors.attendance import (
     AttendanceFigures,
     attendance_return_due,
     month_end,
+    month_start,
 )
 from guazhi.programmes.models import Assignment, Batch
 
@@ -39,9 +40,16 @@ HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="F2DCDB")
 DAYS_FORMAT = "0.0"
 RATE_FORMAT = "0.0%"
-DATE_FORMAT = "yyyy-mm-dd"
+# Dates as format_date writes them elsewhere in the workbook: 2026年11月5日 in Chinese.
+DATE_FORMAT_ZH = 'yyyy"年"m"月"d"日"'
+DATE_FORMAT_EN = "yyyy-mm-dd"
 # The return's first rows: title, batch, unit, month, due date, a blank; then the table.
 RETURN_HEADER_ROW = 7
+
+
+def date_format() -> str:
+    """The number format of a date cell in the active language (as core.jinja.format_date)."""
+    return DATE_FORMAT_EN if translation.get_language() == "en" else DATE_FORMAT_ZH
 
 
 def month_label(month: dt.date) -> str:
@@ -124,6 +132,10 @@ def attendance_return_workbook(
     for number, row in enumerate(figures, start=1):
         person = row.assignment
         notes = [_("%(date)s检查发现脱岗") % {"date": format_date(day)} for day in row.absent_days]
+        # A term starting or ending within the month, or a month under way: say which days
+        # the figures cover, or a reader takes 12 days due for a short month.
+        if row.start > month_start(month) and row.due:
+            notes.append(_("自%(date)s起统计") % {"date": format_date(row.start)})
         if row.end < month_end(month) and row.due:
             notes.append(_("统计至%(date)s") % {"date": format_date(row.end)})
         sheet.append(
@@ -181,8 +193,10 @@ class LedgerBalance:
 
 
 def ledger_balances(people: QuerySet[Assignment], batch: Batch) -> Iterator[LedgerBalance]:
-    """Each person's balance of each active leave type at the end of the ledger, summed from
-    its rows (as selectors.ledger.leave_balances does for one person), in two queries."""
+    """Each person's balance of each of the batch's leave types at the end of the ledger, summed
+    from its rows (as selectors.ledger.leave_balances does for one person), in two queries.
+    A type since made inactive is kept, as in the return's columns: its rows are in the
+    ledger sheet, and days taken under it still count."""
     sums: dict[tuple[int, int], dict[str, Any]] = {
         (row["assignment_id"], row["leave_type_id"]): dict(row)
         for row in LeaveLedgerEntry.objects.filter(assignment__in=people.values("pk"))
@@ -192,7 +206,7 @@ def ledger_balances(people: QuerySet[Assignment], batch: Batch) -> Iterator[Ledg
             used=Sum("days", filter=~Q(kind=LedgerKind.GRANT)),
         )
     }
-    types = list(LeaveType.objects.filter(batch=batch, active=True).order_by("id"))
+    types = list(LeaveType.objects.filter(batch=batch).order_by("id"))
     for person in people:
         for leave_type in types:
             row = sums.get((person.pk, leave_type.pk), {})
@@ -256,7 +270,7 @@ def ledger_workbook(
                 _cell(
                     rows_sheet,
                     timezone.localtime(entry.created_at).date(),
-                    number_format=DATE_FORMAT,
+                    number_format=date_format(),
                 ),
                 _request_span(entry),
                 entry.note,

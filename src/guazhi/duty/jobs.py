@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from guazhi.core.jobs import Progress, job_files_dir, job_kind, job_language
 from guazhi.core.models import Job
+from guazhi.duty import jobs_remind  # noqa: F401  (the daily reminders' job kind lives there)
 from guazhi.duty.exports_attendance import (
     attendance_return_workbook,
     ledger_balances,

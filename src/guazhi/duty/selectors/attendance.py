@@ -9,8 +9,16 @@ of
   one day per day whatever the number of checks), or it falls after the end of a leave not
   reported back in time (逾期未销假: from the half day after the end until the return);
 - present: the rest.
-The rate is present / due, None when nothing is due. Leave comes first: a day covered by
-approved leave (an emergency leave entered afterwards, say) is not also absent.
+The rate is present / due, None when nothing is due. Leave comes first — a day covered by
+approved leave is not also absent — with one exception: an emergency leave (事后补办) entered
+after the day on which an inspection found the person absent does not cover that day. It was
+approved after the inspectors had called, so it cannot undo what they found (the rule the
+inspector weighs in selectors.inspections.day_leave); the absence stands for that day, and the
+leave still covers its other days. A leave entered afterwards by the end of the day itself
+(the person fell ill that morning) does cover it.
+
+Only released checks count (selectors.inspections.released_check_queryset): an inspection is
+unannounced, and figures that moved on the day would tell the host unit inspectors were out.
 
 Working half days are counted here against the month's working days read once, the same
 count as counting.days_within with the working-day rule, so a batch of thousands of people
@@ -29,7 +37,7 @@ from typing import Any
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
-from guazhi.core.calendar import workdays_in
+from guazhi.core.calendar import add_working_days, workdays_in
 from guazhi.duty.models import (
     AttendanceReturn,
     AwayReport,
@@ -38,7 +46,6 @@ from guazhi.duty.models import (
     DutyTask,
     Half,
     HeartTalk,
-    InspectionCheck,
     LeaveRequest,
     LeaveState,
     LeaveType,
@@ -47,8 +54,10 @@ from guazhi.duty.models import (
     TaskState,
     WorkLogEntry,
     half_slot,
+    slot_day,
 )
 from guazhi.duty.selectors.away import host_leader_reaches
+from guazhi.duty.selectors.inspections import released_check_queryset, visible_check_queryset
 from guazhi.duty.selectors.scope import duty_assignment_queryset, is_own
 from guazhi.duty.services.rules import duty_rules_of
 from guazhi.orgs.models import Organisation, User
@@ -120,6 +129,14 @@ def serving_in(first: dt.date, last: dt.date) -> Q:
 # Counting ----------------------------------------------------------------------------------
 
 
+def _emergency_entered(leave: LeaveRequest) -> dt.date | None:
+    """For an emergency leave (事后补办), the day it was entered; None for leave asked for in
+    advance. It does not cover an absence found on a day before that one."""
+    if not leave.emergency:
+        return None
+    return timezone.localdate(leave.submitted_at or leave.created_at)
+
+
 def _back_slot(leave: LeaveRequest) -> int | None:
     """The first half day back at work, when the person has reported back (销假)."""
     if leave.returned_date is None:
@@ -152,16 +169,22 @@ def _count(
         low, high = max(low, first_slot), min(high, last_slot)
         return slots[bisect.bisect_left(slots, low) : bisect.bisect_right(slots, high)]
 
+    checked_absent = sorted({day for day in absent_checks if start <= day <= end})
+    absent_found = set(checked_absent)
     on_leave: dict[int, int] = {}  # slot -> leave type pk
     overdue: set[int] = set()
     for leave in leaves:
         back = _back_slot(leave)
         covered_to = leave.end_slot if back is None else min(leave.end_slot, back - 1)
+        entered = _emergency_entered(leave)
         for slot in within(leave.start_slot, covered_to):
+            if entered is not None:
+                day = slot_day(slot)[0]
+                if entered > day and day in absent_found:
+                    continue  # entered after the inspectors had found the person absent
             on_leave.setdefault(slot, leave.leave_type_id)
         if leave.state == LeaveState.OVERDUE or leave.overdue_at is not None:
             overdue.update(within(leave.end_slot + 1, last_slot if back is None else back - 1))
-    checked_absent = sorted({day for day in absent_checks if start <= day <= end})
     working = set(days)
     absent_slots = set(overdue)
     counted_days = []
@@ -232,14 +255,23 @@ def _attendance(
         "returned_date",
         "returned_half",
         "overdue_at",
+        "emergency",
+        "submitted_at",
+        "created_at",
     ):
         leaves[leave.assignment_id].append(leave)
     checks: dict[int, list[dt.date]] = defaultdict(list)
-    for assignment_id, day in InspectionCheck.objects.filter(
-        assignment__in=target,
-        result=CheckResult.ABSENT,
-        inspection__planned_on__range=(start, end),
-    ).values_list("assignment_id", "inspection__planned_on"):
+    # Released checks only, whoever reads the figures: a coordinator's rates must match the
+    # host unit's and the file sent on, not move on the day of an unannounced inspection.
+    for assignment_id, day in (
+        released_check_queryset(today=today)
+        .filter(
+            assignment__in=target,
+            result=CheckResult.ABSENT,
+            inspection__planned_on__range=(start, end),
+        )
+        .values_list("assignment_id", "inspection__planned_on")
+    ):
         checks[assignment_id].append(day)
     workdays = workdays_in(start, min(end, today))
     return [
@@ -308,12 +340,18 @@ def attendance_batch_month(
 # The monthly return (考勤月报) ----------------------------------------------------------------
 
 
-def attendance_return_due(batch: Batch, month: dt.date) -> dt.date:
-    """The return for `month` is due on the batch's return day of the next month (the last day
-    of that month when it is shorter)."""
+def return_due_date(month: dt.date, return_day: int) -> dt.date:
+    """The return for `month` is due on `return_day` of the next month (the last day of that
+    month when it is shorter), or the next working day when that day is a rest day or holiday:
+    the 5th is in the National Day or May Day holiday some years (2026: 5 October, 5 May)."""
     following = next_month(month_start(month))
-    day = duty_rules_of(batch).attendance_return_day
-    return following.replace(day=max(1, min(day, month_end(following).day)))
+    due = following.replace(day=max(1, min(return_day, month_end(following).day)))
+    return add_working_days(due - dt.timedelta(days=1), 1)
+
+
+def attendance_return_due(batch: Batch, month: dt.date) -> dt.date:
+    """The batch's due date of the return for `month` (see return_due_date)."""
+    return return_due_date(month, duty_rules_of(batch).attendance_return_day)
 
 
 def can_submit_return(*, actor: User, batch: Batch, host_unit: Organisation) -> bool:
@@ -414,13 +452,13 @@ def duty_overview(
     *, actor: User, assignment: Assignment, today: dt.date | None = None
 ) -> DutyOverview:
     """The person's record at a glance (the caller has checked scope with
-    access_duty_assignment). Reads the other areas' models directly, as counts only."""
+    access_duty_assignment). Reads the other areas' models directly, as counts only; checks
+    only as far as they are released to the actor (selectors.inspections)."""
     today = today or timezone.localdate()
+    checks = visible_check_queryset(actor, today=today).filter(assignment=assignment)
     flags = [
         Flag("absent", check.inspection.planned_on, check.findings)
-        for check in InspectionCheck.objects.filter(
-            assignment=assignment, result=CheckResult.ABSENT
-        )
+        for check in checks.filter(result=CheckResult.ABSENT)
         .select_related("inspection")
         .order_by("-inspection__planned_on")
     ]
@@ -470,10 +508,10 @@ def duty_overview(
             Q(state=ReportState.SUBMITTED),
             "period_start",
         ),
-        # Only recorded checks: a planned inspection is not announced to the person.
+        # Recorded checks released to the actor: an inspection is not announced in advance.
         "checks": summary(
             "checks",
-            InspectionCheck.objects.filter(assignment=assignment).exclude(result=""),
+            checks,
             Q(result=CheckResult.ABSENT),
             "inspection__planned_on",
         ),

@@ -1,23 +1,41 @@
 """Reading spot inspections, unannounced: who sees a planned inspection, its draw and a check.
 
-An inspection is a secret until it has happened to you. A planned inspection, its scope, seed
-and the people it drew are read only by the coordinators over its batch. A person's check
-becomes readable to everyone who reaches their record on duty — the person, their host
-leader, dispatch admin and group leader, and the coordinators — once its result is recorded,
-and not before. Any page or count built on checks (the person's overview, attendance) reads
-them through `visible_check_queryset` or the functions below, never `assignment.checks`.
+An inspection is a secret until it is over. A planned inspection, its scope, seed and the
+people it drew are read only by the coordinators over its batch. A person's recorded check
+is released to everyone else who reaches their record on duty — the person, their host
+leader, dispatch admin and group leader — only once the whole inspection is over: completed,
+or its day past. Releasing each result as it is recorded would tell the host leader, at the
+first result, that inspectors are in the area that day while the others drawn are still to
+be visited. The coordinators over the batch read a recorded check at once.
+
+Any page or count built on checks (the person's overview, attendance) reads them through
+`visible_check_queryset` (or `released_check_queryset` for figures without an actor), never
+`assignment.checks` or `InspectionCheck.objects`.
 """
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from guazhi.core.errors import NotFound
 from guazhi.core.models import AuditEvent
 from guazhi.duty import sampling
-from guazhi.duty.models import CheckResult, Inspection, InspectionCheck, SamplingMode
+from guazhi.duty.models import (
+    CheckResult,
+    Half,
+    Inspection,
+    InspectionCheck,
+    InspectionState,
+    LeaveRequest,
+    LeaveState,
+    SamplingMode,
+    half_slot,
+    slot_day,
+)
 from guazhi.duty.selectors.scope import duty_assignment_queryset
 from guazhi.orgs.models import Organisation, Role
 from guazhi.orgs.scopes import scopes_of
@@ -120,19 +138,41 @@ def access_check(*, actor: Any, pk: int) -> InspectionCheck:
     return found
 
 
-def visible_check_queryset(actor: Any) -> QuerySet[InspectionCheck]:
-    """The checks whose result is recorded, on the records on duty the actor reaches. A check
-    not yet recorded is in nobody's list here, coordinators' included: they read the planned
-    ones on the inspection's own page."""
-    return InspectionCheck.objects.filter(
+def _released(today: dt.date) -> Q:
+    """Q over InspectionCheck: its inspection is over (completed, or its day past)."""
+    return Q(inspection__state=InspectionState.COMPLETED) | Q(inspection__planned_on__lt=today)
+
+
+def released_check_queryset(*, today: dt.date | None = None) -> QuerySet[InspectionCheck]:
+    """Every recorded check released to the people concerned (its inspection over), on any
+    record: for figures whose caller has already scoped the people (attendance rates)."""
+    today = today or timezone.localdate()
+    return InspectionCheck.objects.filter(~Q(result=""), _released(today))
+
+
+def visible_check_queryset(
+    actor: Any, *, today: dt.date | None = None
+) -> QuerySet[InspectionCheck]:
+    """The recorded checks the actor may read, on the records on duty they reach: for the
+    coordinators over the check's batch as soon as it is recorded, for everyone else once its
+    inspection is over. A check not yet recorded is in nobody's list here, coordinators'
+    included: they read the planned ones on the inspection's own page."""
+    today = today or timezone.localdate()
+    shown = InspectionCheck.objects.filter(
         ~Q(result=""), assignment__in=duty_assignment_queryset(actor).values("pk")
     )
+    inspector = _inspector_reach(actor, prefix="inspection__")
+    if inspector == Q():  # administrators: no narrowing (an empty Q would OR away to nothing)
+        return shown
+    return shown.filter(_released(today) | inspector)
 
 
-def recorded_checks(*, actor: Any, assignment: Assignment) -> QuerySet[InspectionCheck]:
-    """One person's recorded checks, newest first (the 检查记录 tab)."""
+def recorded_checks(
+    *, actor: Any, assignment: Assignment, today: dt.date | None = None
+) -> QuerySet[InspectionCheck]:
+    """One person's recorded checks the actor may read, newest first (the 检查记录 tab)."""
     return (
-        visible_check_queryset(actor)
+        visible_check_queryset(actor, today=today)
         .filter(assignment=assignment)
         .select_related("inspection", "checked_by")
         .order_by("-inspection__planned_on", "-pk")
@@ -146,10 +186,12 @@ class CheckSummary:
     open_rectifications: int
 
 
-def check_summary(*, actor: Any, assignment: Assignment) -> CheckSummary:
-    """A person's recorded checks in three figures (for an overview page)."""
+def check_summary(
+    *, actor: Any, assignment: Assignment, today: dt.date | None = None
+) -> CheckSummary:
+    """A person's recorded checks the actor may read, in three figures (an overview page)."""
     figures = (
-        visible_check_queryset(actor)
+        visible_check_queryset(actor, today=today)
         .filter(assignment=assignment)
         .aggregate(
             recorded=Count("pk"),
@@ -162,25 +204,75 @@ def check_summary(*, actor: Any, assignment: Assignment) -> CheckSummary:
     return CheckSummary(**figures)
 
 
-def recorded_results(
-    *, actor: Any, batch: Batch, start: dt.date, end: dt.date
-) -> dict[int, dict[dt.date, str]]:
-    """{assignment id: {inspection date: result}} of the batch's recorded checks between
-    `start` and `end` (inclusive), on the records the actor reaches (for attendance)."""
-    found: dict[int, dict[dt.date, str]] = {}
-    rows = (
-        visible_check_queryset(actor)
-        .filter(
-            inspection__batch=batch,
-            inspection__planned_on__gte=start,
-            inspection__planned_on__lte=end,
-        )
-        .values_list("assignment_id", "inspection__planned_on", "result")
-        .order_by("inspection__planned_on", "pk")
+# Leave on the inspection day ------------------------------------------------------------------
+
+# Leave that covers a day: approved and taken (an overdue leave's span is still the approved
+# one; the days after it are not covered).
+COVERING_LEAVE_STATES = (
+    LeaveState.APPROVED,
+    LeaveState.ON_LEAVE,
+    LeaveState.RETURNED,
+    LeaveState.OVERDUE,
+)
+
+
+@dataclass(frozen=True)
+class DayLeave:
+    """A person's approved leave on an inspection day, as the inspector must weigh it.
+
+    `halves` are the halves of the day (Half.AM, Half.PM) covered by leave that counts: asked
+    in advance, or entered afterwards (事后补办) by the end of that day — the person who fell
+    ill in the morning and had it entered the same day. `late` are the days on which leave
+    entered afterwards that covers the day was entered, when that was after the day: such
+    leave was approved after the inspectors could have called, so it does not make the
+    person "on approved leave" that day, nor keep an absence from being recorded."""
+
+    halves: frozenset[str] = frozenset()
+    late: tuple[dt.date, ...] = ()
+
+    @property
+    def whole_day(self) -> bool:
+        return self.halves == {Half.AM, Half.PM}
+
+
+def day_leave(
+    assignment_ids: Collection[int] | QuerySet[Any, Any], day: dt.date
+) -> dict[int, DayLeave]:
+    """{assignment id: DayLeave} of the approved leave covering `day`, in one query; people
+    without any are left out. Unscoped: the caller has checked the actor reaches them."""
+    first, last = half_slot(day, Half.AM), half_slot(day, Half.PM)
+    day_over = timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
+    halves: dict[int, set[str]] = {}
+    late: dict[int, set[dt.date]] = {}
+    rows = LeaveRequest.objects.filter(
+        assignment_id__in=assignment_ids,
+        state__in=COVERING_LEAVE_STATES,
+        start_slot__lte=last,
+        end_slot__gte=first,
+    ).values_list(
+        "assignment_id", "start_slot", "end_slot", "emergency", "submitted_at", "created_at"
     )
-    for assignment_id, day, result in rows:
-        found.setdefault(assignment_id, {})[day] = result
-    return found
+    for assignment_id, start, end, emergency, submitted_at, created_at in rows:
+        entered = submitted_at or created_at
+        if emergency and entered >= day_over:
+            late.setdefault(assignment_id, set()).add(timezone.localdate(entered))
+            continue
+        covered = halves.setdefault(assignment_id, set())
+        for slot in range(max(start, first), min(end, last) + 1):
+            covered.add(slot_day(slot)[1])
+    return {
+        pk: DayLeave(frozenset(halves.get(pk, ())), tuple(sorted(late.get(pk, ()))))
+        for pk in halves.keys() | late.keys()
+    }
+
+
+def inspection_day_leave(*, actor: Any, inspection: Inspection) -> dict[int, DayLeave]:
+    """The approved leave of the people drawn on the inspection's day, by assignment id
+    (coordinators only): what the inspector weighs before recording 请假 or 脱岗."""
+    if not inspection_queryset(actor).filter(pk=inspection.pk).exists():
+        raise NotFound()
+    drawn = inspection.checks.values_list("assignment_id", flat=True)
+    return day_leave(drawn, inspection.planned_on)
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,9 @@ group leaders by group, cadres their own). Two narrowings on top:
 
 - leaders' records (heart-to-heart talks) are read by the leaders whose roles reach the person,
   never by a cadre, not even the person talked with;
-- an inspection is unannounced: until a person's check is recorded only the coordinators over
-  the batch see that it is planned or whom it drew.
+- an inspection is unannounced: only the coordinators over the batch see that it is planned or
+  whom it drew; the people concerned see their check once the inspection is over (completed,
+  or its day past), so nobody visited first can warn the others (selectors/inspections.py).
 
 Acting on a leave's approval step needs the step's role itself over the right unit of the
 assignment (the host unit, the home unit, the batch's coordinating unit); a system

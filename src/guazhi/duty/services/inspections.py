@@ -11,7 +11,14 @@ sample suited them would make the recorded seed worthless. A plan that was wrong
 with its checks recorded as "other", and a new one is planned — both stay on the record.
 
 Nothing here notifies anyone at planning: the people drawn are not told in advance (the
-selectors keep a check hidden from everyone but the coordinators until its result is in).
+selectors keep a check hidden from everyone but the coordinators until the inspection is over).
+
+Leave on the inspection day (selectors.inspections.day_leave): "on approved leave" needs
+approved leave covering the day that was asked in advance, or entered afterwards (事后补办) by
+the end of that day. Leave entered afterwards on a later day was approved after the
+inspectors could have called: it neither makes the person "on approved leave" that day nor
+keeps an absence from being recorded, and the inspector is told it is 事后补办. Recording an
+absence is refused when leave that counts covers the whole day.
 """
 
 import datetime as dt
@@ -26,20 +33,17 @@ from django.utils.translation import gettext as _
 
 from guazhi.core.audit import audit_record, changed_fields
 from guazhi.core.errors import Forbidden, InvalidTransition, ValidationFailed
+from guazhi.core.jinja import format_date
 from guazhi.core.text import join_list
 from guazhi.duty import sampling
 from guazhi.duty.models import (
     CheckResult,
-    Half,
     Inspection,
     InspectionCheck,
     InspectionState,
-    LeaveRequest,
-    LeaveState,
     SamplingMode,
-    half_slot,
 )
-from guazhi.duty.selectors.inspections import batch_host_units
+from guazhi.duty.selectors.inspections import DayLeave, batch_host_units, day_leave
 from guazhi.orgs.models import Organisation
 from guazhi.programmes.models import Assignment, AssignmentState, Batch, BatchState
 from guazhi.programmes.selectors.scope import can_manage_batch
@@ -54,14 +58,8 @@ SAMPLE_MAX = 32767  # the column's limit
 # Batches whose people are on duty.
 INSPECTABLE_BATCH_STATES = (BatchState.ACTIVE, BatchState.EVALUATING)
 
-# Leave that covers a day: approved and taken (an overdue leave's span is still the approved
-# one; the days after it are not covered).
-COVERING_LEAVE_STATES = (
-    LeaveState.APPROVED,
-    LeaveState.ON_LEAVE,
-    LeaveState.RETURNED,
-    LeaveState.OVERDUE,
-)
+# How long an identical plan by the same coordinator counts as the same form sent twice.
+REPEAT_WINDOW = dt.timedelta(minutes=5)
 
 CHECK_FIELDS = ["result", "findings", "rectification", "rectification_due"]
 
@@ -115,8 +113,18 @@ def inspection_plan(
     units when `spread_across_hosts`; ALL takes everyone on duty in scope on the day; CHOSEN
     takes `chosen`, who must be on duty in scope on the day. The date may not be in the past:
     a draw for a day gone by could be made knowing who was away.
+
+    A plan form sent twice (a double click, a resend after a slow answer) must not make two
+    inspections with two different draws. The batch row is locked first, so plans of one
+    batch are made one after the other, and a plan identical to one the same coordinator
+    made for the batch in the last REPEAT_WINDOW (same day, scope, sampling, size, spread,
+    chosen people, inspectors and note) is refused as sent twice. This needs no token kept
+    between requests and holds on both databases: PostgreSQL queues on the row lock, SQLite
+    on its write lock (transactions begin IMMEDIATE). A coordinator who really wants a second
+    identical plan says why in the note, which makes it a different plan.
     """
     _check_inspector(actor, batch)
+    batch = Batch.objects.select_for_update().get(pk=batch.pk)
     if batch.state not in INSPECTABLE_BATCH_STATES:
         raise InvalidTransition(
             _("批次“%(batch)s”当前为“%(state)s”，在岗阶段才能安排不定期检查。")
@@ -155,7 +163,7 @@ def inspection_plan(
     population = list(on_duty_population(batch=batch, on=planned_on, host_unit_ids=unit_ids))
     if not population:
         raise ValidationFailed(
-            _("检查范围内%(date)s没有在岗人员。") % {"date": planned_on.isoformat()},
+            _("检查范围内%(date)s没有在岗人员。") % {"date": format_date(planned_on)},
             detail={"planned_on": _("检查范围内这一天没有在岗人员。")},
         )
     if sampling_mode == SamplingMode.CHOSEN:
@@ -169,11 +177,25 @@ def inspection_plan(
                     % {"names": join_list(person.cadre.name for person in missing)}
                 },
             )
+    given_seed = seed
     if sampling_mode == SamplingMode.RANDOM:
         if seed is None:
             seed = secrets.randbelow(SEED_BELOW)
     else:
         seed, sample_size, spread_across_hosts = None, None, False
+    _refuse_repeat(
+        actor=actor,
+        batch=batch,
+        planned_on=planned_on,
+        unit_ids=unit_ids,
+        sampling_mode=sampling_mode,
+        sample_size=sample_size,
+        spread_across_hosts=spread_across_hosts,
+        chosen_ids={person.pk for person in chosen},
+        given_seed=given_seed if sampling_mode == SamplingMode.RANDOM else None,
+        inspectors=inspectors,
+        note=note,
+    )
 
     drawn = sampling.draw(
         population,
@@ -223,6 +245,62 @@ def inspection_plan(
     return inspection
 
 
+def _refuse_repeat(
+    *,
+    actor: Any,
+    batch: Batch,
+    planned_on: dt.date,
+    unit_ids: Collection[int],
+    sampling_mode: str,
+    sample_size: int | None,
+    spread_across_hosts: bool,
+    chosen_ids: Collection[int],
+    given_seed: int | None,
+    inspectors: str,
+    note: str,
+) -> None:
+    """Refuse a plan identical to one the actor made for the batch moments ago (see
+    inspection_plan); the caller holds the batch's lock, so the earlier one is visible. A
+    seed the caller gave (never the form) is part of the plan; one drawn here is not."""
+    if not getattr(actor, "is_authenticated", False):
+        return  # jobs and the shell plan on purpose, not from a form sent twice
+    same_seed = Q() if given_seed is None else Q(seed=given_seed)
+    recent = (
+        Inspection.objects.filter(
+            batch=batch,
+            planned_by=actor,
+            created_at__gte=timezone.now() - REPEAT_WINDOW,
+            planned_on=planned_on,
+            sampling=sampling_mode,
+            sample_size=sample_size,
+            spread_across_hosts=spread_across_hosts,
+            inspectors=inspectors,
+            note=note,
+        )
+        .filter(same_seed)
+        .prefetch_related("host_units", "checks")
+        .order_by("-created_at")
+    )
+    for earlier in recent:
+        if {unit.pk for unit in earlier.host_units.all()} != set(unit_ids):
+            continue
+        drawn = {check.assignment_id for check in earlier.checks.all()}
+        if sampling_mode == SamplingMode.CHOSEN and drawn != set(chosen_ids):
+            continue
+        raise InvalidTransition(
+            _(
+                "%(time)s已安排了同样的检查（%(date)s，%(sampling)s，抽取%(n)s人），"
+                "本次提交没有再安排。如确需再安排一次，请在“说明”中写明原因。"
+            )
+            % {
+                "time": format_date(earlier.created_at, with_time=True),
+                "date": format_date(planned_on),
+                "sampling": earlier.get_sampling_display(),
+                "n": len(drawn),
+            }
+        )
+
+
 def _lock_inspection(inspection: Inspection) -> Inspection:
     return (
         Inspection.objects.select_for_update(of=("self",))
@@ -234,19 +312,19 @@ def _lock_inspection(inspection: Inspection) -> Inspection:
 def _lock_check(check: InspectionCheck) -> InspectionCheck:
     return (
         InspectionCheck.objects.select_for_update(of=("self",))
-        .select_related("assignment__cadre", "inspection__batch__coordinating_org")
+        .select_related("assignment__cadre", "inspection__batch__coordinating_org", "checked_by")
         .get(pk=check.pk)
     )
 
 
-def approved_leave_covers(*, assignment: Assignment, on: dt.date) -> bool:
-    """Whether approved leave (taken, returned or overdue included) covers any half of `on`."""
-    return LeaveRequest.objects.filter(
-        assignment=assignment,
-        state__in=COVERING_LEAVE_STATES,
-        start_slot__lte=half_slot(on, Half.PM),
-        end_slot__gte=half_slot(on, Half.AM),
-    ).exists()
+def check_version(check: InspectionCheck) -> str:
+    """What a record form carries of the result it was shown with: the moment the result was
+    last recorded ("" before any). A result recorded or corrected since changes it."""
+    return check.checked_at.isoformat() if check.checked_at is not None else ""
+
+
+def _late_text(leave: DayLeave) -> str:
+    return join_list(format_date(day) for day in leave.late)
 
 
 @transaction.atomic
@@ -258,13 +336,19 @@ def check_record(
     findings: str = "",
     rectification: str = "",
     rectification_due: dt.date | None = None,
+    based_on: str | None = None,
     today: dt.date | None = None,
 ) -> InspectionCheck:
     """Record (or, while the inspection is open, correct) what the inspector found.
 
-    "On approved leave" needs approved leave covering the day; without it the person was away
-    without leave, which is recorded as such (ABSENT: the flag on the person's record) or as
-    "other" with what happened.
+    "On approved leave" needs approved leave that counts (see the module's docstring)
+    covering the day; without it the person was away without leave, which is recorded as
+    such (ABSENT: the flag on the person's record) or as "other" with what happened. ABSENT
+    is refused when leave that counts covers the whole day.
+
+    `based_on` is the check_version the caller's form was shown with; when given, a result
+    recorded meanwhile by someone else is refused rather than silently overwritten (two
+    coordinators at two doors of one township). None (a job, the shell) skips the comparison.
     """
     inspection = _lock_inspection(check.inspection)
     _check_inspector(actor, inspection.batch)
@@ -274,20 +358,43 @@ def check_record(
     if today < inspection.planned_on:
         raise InvalidTransition(
             _("检查日期为%(date)s，当天或之后才能登记检查结果。")
-            % {"date": inspection.planned_on.isoformat()}
+            % {"date": format_date(inspection.planned_on)}
         )
     check = _lock_check(check)
     name = check.assignment.cadre.name
+    if based_on is not None and based_on != check_version(check):
+        by = check.checked_by
+        raise InvalidTransition(
+            _("%(name)s的检查结果已由%(by)s登记为“%(result)s”，请核对后再更正。")
+            % {
+                "name": name,
+                "by": (by.get_full_name() or by.get_username()) if by else _("其他人员"),
+                "result": check.get_result_display(),
+            }
+        )
+    day = format_date(inspection.planned_on)
+    leave = day_leave([check.assignment_id], inspection.planned_on).get(
+        check.assignment_id, DayLeave()
+    )
     errors: dict[str, str] = {}
     if result not in CheckResult.values:
         errors["result"] = _("请选择%(name)s的检查结果。") % {"name": name}
-    elif result == CheckResult.ON_LEAVE and not approved_leave_covers(
-        assignment=check.assignment, on=inspection.planned_on
-    ):
+    elif result == CheckResult.ON_LEAVE and not leave.halves and leave.late:
+        errors["result"] = _(
+            "%(name)s在%(date)s的请假是事后补办的（%(entered)s补办），检查当天并没有经批准的"
+            "请假，不能登记为“请假（已批准）”；请登记为“脱岗（未经批准）”，或登记为“其他”"
+            "并写明情况。"
+        ) % {"name": name, "date": day, "entered": _late_text(leave)}
+    elif result == CheckResult.ON_LEAVE and not leave.halves:
         errors["result"] = _(
             "%(name)s在%(date)s没有经批准的请假，不能登记为“请假（已批准）”；"
             "请登记为“脱岗（未经批准）”，或登记为“其他”并写明情况。"
-        ) % {"name": name, "date": inspection.planned_on.isoformat()}
+        ) % {"name": name, "date": day}
+    elif result == CheckResult.ABSENT and leave.whole_day:
+        errors["result"] = _(
+            "%(name)s在%(date)s全天有经批准的请假，不能登记为“脱岗（未经批准）”；"
+            "请登记为“请假（已批准）”，或登记为“其他”并写明情况。"
+        ) % {"name": name, "date": day}
     elif result == CheckResult.OTHER and not findings:
         errors["findings"] = _("检查结果为“其他”时，请在“发现问题”中写明情况。")
     if rectification and rectification_due is None:
@@ -339,8 +446,7 @@ def check_rectified(
         raise InvalidTransition(_("这条检查记录没有整改要求，无需销号。"))
     if check.rectified_at is not None:
         raise InvalidTransition(
-            _("这项整改已于%(date)s销号。")
-            % {"date": timezone.localdate(check.rectified_at).isoformat()}
+            _("这项整改已于%(date)s销号。") % {"date": format_date(check.rectified_at)}
         )
     if not note:
         raise ValidationFailed(_("请写明整改情况。"), detail={"note": _("请写明整改情况。")})

@@ -2,7 +2,8 @@
 sample and a form per person, and a person's recorded checks (检查记录).
 
 The inspection pages are the coordinators' (the batch tab 不定期检查); everyone else learns of
-a check only when its result is on the person's 检查记录 tab.
+a check only on the person's 检查记录 tab, once the inspection is over (completed, or its day
+past: see selectors.inspections).
 """
 
 from django.contrib import messages
@@ -14,6 +15,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from guazhi.core.jinja import format_date
 from guazhi.duty.forms.inspections import CheckRecordForm, InspectionPlanForm, RectifiedForm
 from guazhi.duty.models import CheckResult, Inspection, InspectionCheck, InspectionState
 from guazhi.duty.navigation import EVERYONE_CONCERNED
@@ -51,7 +53,7 @@ def inspection_list(request: HttpRequest, batch_pk: int) -> HttpResponse:
             messages.success(
                 request,
                 gettext("已安排%(date)s的检查，抽取%(n)s人。")
-                % {"date": inspection.planned_on.isoformat(), "n": inspection.checks.count()},
+                % {"date": format_date(inspection.planned_on), "n": inspection.checks.count()},
             )
             url = reverse("duty:inspection_detail", kwargs={"inspection_pk": inspection.pk})
             if getattr(request, "htmx", False):
@@ -81,6 +83,7 @@ def _detail_page(
     form that needs correcting, shown in place of that person's empty one."""
     actor = acting_user(request)
     checks = selectors.inspection_checks(actor=actor, inspection=inspection)
+    day_leave = selectors.inspection_day_leave(actor=actor, inspection=inspection)
     today = timezone.localdate()
     open_ = inspection.state == InspectionState.PLANNED
     recordable = open_ and today >= inspection.planned_on
@@ -89,12 +92,15 @@ def _detail_page(
         # A posted form comes back even when the page offers none any more (the inspection
         # was completed meanwhile): it carries the reason it was refused.
         record_form = (bound or {}).get(check.pk)
-        if record_form is None and recordable:
+        if record_form is not None:
+            # The page shows the result as stored now: sent again, the form corrects that.
+            record_form.rebase(services.check_version(check))
+        elif recordable:
             record_form = _record_form(None, check, initial=True)
         rectified_form = (bound_rectified or {}).get(check.pk)
         if rectified_form is None and check.rectification and check.rectified_at is None:
             rectified_form = _rectified_form(None, check)
-        rows.append((check, record_form, rectified_form))
+        rows.append((check, day_leave.get(check.assignment_id), record_form, rectified_form))
     return render_batch_page(
         request,
         "duty/inspection_detail.html",
@@ -121,6 +127,7 @@ def _record_form(data: object, check: InspectionCheck, *, initial: bool = False)
             "findings": check.findings,
             "rectification": check.rectification,
             "rectification_due": check.rectification_due,
+            "based_on": services.check_version(check),
         }
     return CheckRecordForm(
         data, prefix=f"c{check.pk}", initial=values, person=check.assignment.cadre.name
