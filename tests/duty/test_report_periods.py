@@ -124,3 +124,45 @@ def test_the_persons_list_shows_every_begun_period_with_state_and_late_mark(worl
             ("2026年2月", "submitted", "待审阅", True),  # submitted 9 March, due the 5th
             ("2026年1月", "accepted", "已通过", False),
         ]
+
+
+def test_a_returned_report_is_outstanding_late_once_past_due_until_submitted_again() -> None:
+    due = dt.date(2026, 4, 5)
+    on_time = at(dt.date(2026, 4, 3))
+    assert not is_late(due_on=due, submitted_at=on_time, today=due, returned=True)
+    assert is_late(due_on=due, submitted_at=on_time, today=dt.date(2026, 4, 6), returned=True)
+    # Submitted again: the first submission decides, as before the return.
+    assert not is_late(due_on=due, submitted_at=on_time, today=dt.date(2026, 4, 6))
+
+
+def test_the_list_takes_a_reports_own_due_date_and_counts_a_returned_one_late(world) -> None:  # type: ignore[no-untyped-def]
+    assignment = fixed_term(world, dt.date(2026, 1, 1), dt.date(2026, 12, 31))
+
+    def report(month: int, state: str, submitted: dt.date | None) -> PeriodicReport:
+        start = dt.date(2026, month, 1)
+        end = dt.date(2026, month + 1, 1) - dt.timedelta(days=1)
+        return PeriodicReport.objects.create(
+            assignment=assignment,
+            frequency=ReportFrequency.MONTHLY,
+            period_start=start,
+            period_end=end,
+            due_on=end + dt.timedelta(days=5),  # drafted under the default of 5 days
+            state=state,
+            submitted_at=at(submitted) if submitted else None,
+        )
+
+    # January submitted on 3 February and returned; February a draft; March not begun.
+    report(1, ReportState.RETURNED, dt.date(2026, 2, 3))
+    report(2, ReportState.DRAFT, None)
+    # The batch now gives 30 days: the periods without a report follow it, the reports do not.
+    DutyRules.objects.filter(batch=assignment.batch).update(report_due_days=30)
+
+    rows = person_report_rows(
+        actor=world.users["cadre"], assignment=assignment, today=dt.date(2026, 3, 10)
+    )
+
+    assert [(r.period.start.month, r.state, r.due_on, r.late) for r in rows] == [
+        (3, "missing", dt.date(2026, 4, 30), False),
+        (2, "draft", dt.date(2026, 3, 5), True),
+        (1, "returned", dt.date(2026, 2, 5), True),
+    ]

@@ -9,10 +9,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
+from django.core import mail
 
 from guazhi.core.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from guazhi.core.models import AuditEvent, Notification
 from guazhi.duty.models import (
+    REPORT_TRANSITIONS,
     LogQuantity,
     PeriodicReport,
     ReportReview,
@@ -364,41 +366,71 @@ def test_the_leader_of_another_group_cannot_review(world) -> None:  # type: igno
     assert state(report) == before
 
 
+def member(world, found: ReportWorld, name: str, username: str) -> Assignment:  # type: ignore[no-untyped-def]
+    """One more person on duty in batch A, at 张三's post."""
+    user = UserFactory(username=username, full_name=name)
+    grant(user, "cadre", world.school_a)
+    cadre = CadreFactory(name=name, home_unit=world.school_a, user=user)
+    return assign(
+        found.zhang.post, cadre, AssignmentState.ACTIVE, start_date=found.zhang.start_date
+    )
+
+
+def group_leader_grant(user: User, organisation, batch) -> None:  # type: ignore[no-untyped-def]
+    RoleAssignment.objects.create(
+        user=user, role="group_leader", organisation=organisation, batch=batch
+    )
+    grants_changed(user_ids=[user.pk])
+
+
 def test_who_reviews(world) -> None:  # type: ignore[no-untyped-def]
     found = report_world(world)
+    # 赵六 is 第一组's deputy, with the group-leader role for batch A as group creation grants.
+    zhao = member(world, found, "赵六", "zhaoliu")
+    Group.objects.filter(name="第一组").update(deputy=zhao)
+    group_leader_grant(zhao.cadre.user, world.district_a, found.duty.batch_a)
+    # 钱七 holds a group-leader grant over the district limited to batch A, and leads no group.
+    qian = UserFactory(username="qianqi", full_name="钱七")
+    group_leader_grant(qian, world.district_a, found.duty.batch_a)
     report = drafted(found, world, narrative="正文")
-    report_submit(actor=found.user("cadre"), report=report)
+    report_submit(actor=found.user("cadre"), report=report, today=found.duty.today)
     report = reload(report)
-    reviewers = {
-        username
-        for username in (
-            "admin",
-            "coordinator",
-            "dispatch",
-            "host",
-            "groupleader",  # a group-leader grant over the district, for every batch
-            "cadre",
-            "liming",
-            "wangwu",
-        )
-        if can_review_report(actor=found.user(username), report=report)
-    }
-    assert reviewers == {"coordinator", "groupleader", "liming"}
-    queued = {
-        username
-        for username in (
-            "admin",
-            "coordinator",
-            "dispatch",
-            "host",
-            "groupleader",
-            "cadre",
-            "liming",
-            "wangwu",
-        )
-        if [r.pk for r in review_queue(actor=found.user(username))] == [report.pk]
-    }
-    assert queued == reviewers
+    everyone = (
+        "admin",
+        "coordinator",
+        "dispatch",
+        "host",
+        "groupleader",  # a group-leader grant over the district, for every batch
+        "cadre",
+        "liming",
+        "wangwu",
+        "zhaoliu",
+        "qianqi",
+    )
+
+    def reviewers() -> set[str]:
+        return {
+            username
+            for username in everyone
+            if can_review_report(actor=found.user(username), report=report)
+        }
+
+    def queued() -> set[str]:
+        return {
+            username
+            for username in everyone
+            if [r.pk for r in review_queue(actor=found.user(username))] == [report.pk]
+        }
+
+    assert reviewers() == {"coordinator", "groupleader", "liming", "zhaoliu"}
+    assert queued() == reviewers()
+
+    # The deputy's grant moves to batch B (he leads a group there now): leading 第一组 alone
+    # no longer makes him a reviewer of batch A's reports, neither one by one nor in his queue.
+    RoleAssignment.objects.filter(user=zhao.cadre.user).update(batch=found.duty.batch_b)
+    grants_changed(user_ids=[zhao.cadre.user_id])
+    assert reviewers() == {"coordinator", "groupleader", "liming"}
+    assert queued() == reviewers()
 
 
 def test_drafts_are_the_persons_own_until_submitted(world) -> None:  # type: ignore[no-untyped-def]
@@ -454,3 +486,191 @@ def test_the_audit_log_names_every_report_action_and_detail() -> None:
     assert "duty.periodicreport" in audit_labels.OBJECT_TYPES
     assert details == {"period_start", "period_end", "length", "resubmission", "comment"}
     assert details <= audit_labels.DETAIL_KEYS.keys()
+
+
+# --- submitting: when, and what the reviewer reads -------------------------------------------
+
+
+def zh(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def test_submitting_compiles_the_log_as_it_is_at_submission(world) -> None:  # type: ignore[no-untyped-def]
+    found = report_world(world)
+    log(found.zhang, found.period.start, "走访企业", quantities=[("走访企业", "5", "家")])
+    report = drafted(found, world, narrative="本月走访企业。")
+    drafted_at = report.compiled["compiled_at"]
+    # Written into the log after the draft was opened, before submitting.
+    log(found.zhang, found.period.end, "补记的走访", quantities=[("走访企业", "8", "家")])
+
+    report_submit(actor=found.user("cadre"), report=report, today=found.duty.today)
+
+    submitted = PeriodicReport.objects.get(pk=report.pk)
+    assert submitted.compiled["entry_count"] == 2
+    assert submitted.compiled["quantities"] == [
+        {"label": "走访企业", "unit": "家", "total": "13.00"}
+    ]
+    assert submitted.compiled["compiled_at"] > drafted_at
+
+
+def current_period(found: ReportWorld) -> ReportPeriod:
+    return report_periods(assignment=found.zhang, until=found.duty.today)[-1]
+
+
+def test_a_report_is_submitted_only_once_its_period_has_ended(world) -> None:  # type: ignore[no-untyped-def]
+    found = report_world(world)
+    current = current_period(found)
+    cadre = found.user("cadre")
+    report = reload(
+        report_update_narrative(
+            actor=cadre,
+            report=report_draft(
+                actor=cadre,
+                assignment=found.zhang,
+                period_start=current.start,
+                today=found.duty.today,
+            ),
+            narrative="本月工作。",
+        )
+    )
+    before = state(report)
+    label = f"{current.start.year}年{current.start.month}月"
+    for day in (found.duty.today, current.end):
+        with pytest.raises(ValidationFailed) as refused:
+            report_submit(actor=cadre, report=reload(report), today=day)
+        assert refused.value.message == (
+            f"{label}至{zh(current.end)}结束，定期汇报请在本期结束后提交。"
+        )
+        assert state(report) == before
+
+    done = report_submit(
+        actor=cadre, report=reload(report), today=current.end + dt.timedelta(days=1)
+    )
+    assert done.state == ReportState.SUBMITTED
+
+
+def test_a_term_ending_inside_the_period_opens_submission_after_the_terms_end(world) -> None:  # type: ignore[no-untyped-def]
+    found = report_world(world)
+    current = current_period(found)
+    cadre = found.user("cadre")
+    report = report_draft(
+        actor=cadre, assignment=found.zhang, period_start=current.start, today=found.duty.today
+    )
+    # The term is cut short after the draft was made: it now ends on the period's first day.
+    Assignment.objects.filter(pk=found.zhang.pk).update(end_date=current.start)
+    before = state(report)
+    label = f"{current.start.year}年{current.start.month}月"
+
+    with pytest.raises(ValidationFailed) as refused:
+        report_submit(
+            actor=cadre, report=reload(report), narrative="最后一月。", today=current.start
+        )
+
+    assert refused.value.message == (
+        f"挂职期至{zh(current.start)}结束，{label}定期汇报请在挂职期结束后提交。"
+    )
+    assert state(report) == before
+    done = report_submit(
+        actor=cadre,
+        report=reload(report),
+        narrative="最后一月。",
+        today=current.start + dt.timedelta(days=1),
+    )
+    assert done.state == ReportState.SUBMITTED
+
+
+# --- every move of the workflow --------------------------------------------------------------
+
+
+def test_every_move_of_the_report_workflow_is_possible_and_no_other(world) -> None:  # type: ignore[no-untyped-def]
+    found = report_world(world)
+    report = drafted(found, world, narrative="正文")
+    cadre, coordinator = found.user("cadre"), found.user("coordinator")
+    moves = {
+        ReportState.SUBMITTED: lambda: report_submit(
+            actor=cadre, report=reload(report), today=found.duty.today
+        ),
+        ReportState.ACCEPTED: lambda: report_accept(actor=coordinator, report=reload(report)),
+        ReportState.RETURNED: lambda: report_return(
+            actor=coordinator, report=reload(report), comment="请修改"
+        ),
+    }
+    # Nothing leads back to a draft: no service offers it, and the table allows none.
+    assert set(REPORT_TRANSITIONS) == set(ReportState)
+    assert all(ReportState.DRAFT not in targets for targets in REPORT_TRANSITIONS.values())
+    walked = []
+    for source in ReportState:
+        for target, move in moves.items():
+            PeriodicReport.objects.filter(pk=report.pk).update(state=source)
+            if target in REPORT_TRANSITIONS[source]:
+                assert move().state == target
+                assert PeriodicReport.objects.get(pk=report.pk).state == target
+                walked.append((source.value, target.value))
+            else:
+                before = state(report)
+                with pytest.raises(InvalidTransition):
+                    move()
+                assert state(report) == before
+    assert walked == [
+        ("draft", "submitted"),
+        ("submitted", "accepted"),
+        ("submitted", "returned"),
+        ("returned", "submitted"),
+    ]
+
+
+# --- who is told of a submission -------------------------------------------------------------
+
+
+def test_a_submission_outside_any_group_goes_to_the_coordinators_by_email_too(  # type: ignore[no-untyped-def]
+    world, django_capture_on_commit_callbacks
+) -> None:
+    found = report_world(world)
+    Assignment.objects.filter(pk=found.zhang.pk).update(group=None)
+    User.objects.filter(username="coordinator").update(email="wang@jiangzhou.gov.cn")
+    report = drafted(found, world, narrative="本月工作。")
+    label = f"{found.period.start.year}年{found.period.start.month}月"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        report_submit(actor=found.user("cadre"), report=report, today=found.duty.today)
+
+    assert list(Notification.objects.values_list("recipient__username", "kind", "text")) == [
+        ("coordinator", "report.submit", f"张三提交了{label}定期汇报，请审阅。")
+    ]
+    # Sent at once, not at the next reminder run.
+    assert [(email.to, email.subject) for email in mail.outbox] == [
+        (["wang@jiangzhou.gov.cn"], f"【挂职】张三提交了{label}定期汇报，请审阅。")
+    ]
+
+
+def test_a_group_leaders_own_report_goes_to_the_coordinators(  # type: ignore[no-untyped-def]
+    world, django_capture_on_commit_callbacks
+) -> None:
+    found = report_world(world)
+    li = found.user("liming")
+    # 李明 leads 第一组 and has no deputy: nobody in the group may review his report.
+    report = report_draft(
+        actor=li, assignment=found.li, period_start=found.period.start, today=found.duty.today
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        report_submit(
+            actor=li, report=reload(report), narrative="组长本人的汇报", today=found.duty.today
+        )
+    assert list(Notification.objects.values_list("recipient__username", flat=True)) == [
+        "coordinator"
+    ]
+
+
+def test_a_group_leader_granted_for_another_batch_is_not_told(  # type: ignore[no-untyped-def]
+    world, django_capture_on_commit_callbacks
+) -> None:
+    found = report_world(world)
+    # 李明's group-leader grant is moved to batch B: he leads 第一组 but reviews nothing here.
+    RoleAssignment.objects.filter(user__username="liming").update(batch=found.duty.batch_b)
+    grants_changed(user_ids=[found.li.cadre.user_id])
+    report = drafted(found, world, narrative="本月工作。")
+    with django_capture_on_commit_callbacks(execute=True):
+        report_submit(actor=found.user("cadre"), report=report, today=found.duty.today)
+    assert list(Notification.objects.values_list("recipient__username", flat=True)) == [
+        "coordinator"
+    ]

@@ -1,18 +1,20 @@
 """The periodic report pages: the person's list and editor, the reviewer's form, the batch's
 overview with its queue, and the Word copy opened back."""
 
+import datetime as dt
 import io
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from docx import Document
 
-from guazhi.duty.models import PeriodicReport, ReportState
+from guazhi.duty.models import DutyRules, PeriodicReport, ReportReview, ReportState, ReviewAction
 from guazhi.duty.selectors.reports import report_periods
-from guazhi.programmes.models import AssignmentState
+from guazhi.programmes.models import Assignment, AssignmentState, Group
 from tests.duty.test_report_services import ReportWorld, log, report_world
-from tests.factories import CadreFactory
+from tests.factories import CadreFactory, UserFactory
 from tests.pages import as_user, field_error, page
 from tests.programmes.factories import PostFactory, assign
 
@@ -185,18 +187,22 @@ def test_the_batch_tab_shows_the_queue_and_late_reports(world, client) -> None: 
     assert '<span class="value">1</span><span class="label">待我审阅</span>' in shown
 
 
+def count_queries(client, url: str) -> int:  # type: ignore[no-untyped-def]
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
 def test_the_batch_tab_reads_a_bounded_number_of_queries(world, client) -> None:  # type: ignore[no-untyped-def]
     found = report_world(world)
     as_user(client, world, "coordinator")
     client.get(batch_url(found))  # warm the caches a first request fills
 
-    def queries() -> int:
-        with CaptureQueriesContext(connection) as captured:
-            assert client.get(batch_url(found)).status_code == 200
-        return len(captured)
-
-    few = queries()
+    few = count_queries(client, batch_url(found))
     post = PostFactory(batch=found.duty.batch_a, host_unit=world.township_a, capacity=10)
+    # Six more people in three more groups, each led by one of them, each with a report in the
+    # coordinator's queue: the overview and the queue both show their group's name.
+    group = None
     for number in range(6):
         person = assign(
             post,
@@ -204,6 +210,11 @@ def test_the_batch_tab_reads_a_bounded_number_of_queries(world, client) -> None:
             AssignmentState.ACTIVE,
             start_date=found.zhang.start_date,
         )
+        if number % 2 == 0:
+            group = Group.objects.create(
+                batch=found.duty.batch_a, name=f"第{'三四五'[number // 2]}组", leader=person
+            )
+        Assignment.objects.filter(pk=person.pk).update(group=group)
         PeriodicReport.objects.create(
             assignment=person,
             frequency="monthly",
@@ -213,7 +224,62 @@ def test_the_batch_tab_reads_a_bounded_number_of_queries(world, client) -> None:
             narrative="汇报",
             state=ReportState.SUBMITTED,
         )
-    assert queries() == few
+    shown = page(client.get(batch_url(found)))
+    assert all(f"<h3>第{n}组</h3>" in shown for n in "一二三四五")
+    assert shown.count('<td data-label="小组">第三组</td>') == 2
+    assert count_queries(client, batch_url(found)) == few
+
+
+def test_the_persons_list_reads_a_bounded_number_of_queries(world, client) -> None:  # type: ignore[no-untyped-def]
+    found = report_world(world)
+    as_user(client, world, "cadre")
+    started(client, found)
+    client.get(list_url(found))
+
+    few = count_queries(client, list_url(found))
+    # A report for every other begun period, in every state.
+    states = [ReportState.SUBMITTED, ReportState.RETURNED, ReportState.ACCEPTED, ReportState.DRAFT]
+    periods = [
+        p
+        for p in report_periods(assignment=found.zhang, until=found.duty.today)
+        if p.start != found.period.start
+    ]
+    for number, period in enumerate(periods):
+        PeriodicReport.objects.create(
+            assignment=found.zhang,
+            frequency="monthly",
+            period_start=period.start,
+            period_end=period.end,
+            due_on=period.due_on,
+            narrative="汇报",
+            state=states[number % len(states)],
+        )
+    assert page(client.get(list_url(found))).count("/duty/reports/") == len(periods) + 1
+    assert count_queries(client, list_url(found)) == few
+
+
+def test_a_report_reads_a_bounded_number_of_queries_however_long_its_trail(world, client) -> None:  # type: ignore[no-untyped-def]
+    found = report_world(world)
+    as_user(client, world, "cadre")
+    report = started(client, found)
+    client.post(detail_url(report), {"narrative": "本月工作。", "then": "submit"})
+    client.logout()
+    as_user(client, world, "coordinator")
+    client.get(detail_url(report))
+
+    few = count_queries(client, detail_url(report))
+    # Returned and submitted again three times, by reviewers who each read it once.
+    for number in range(3):
+        reviewer = UserFactory(username=f"reviewer{number}", full_name=f"审阅人{number}")
+        ReportReview.objects.create(
+            report=report, action=ReviewAction.RETURN, comment=f"意见{number}", actor=reviewer
+        )
+        ReportReview.objects.create(
+            report=report, action=ReviewAction.SUBMIT, actor=found.user("cadre")
+        )
+    shown = page(client.get(detail_url(report)))
+    assert shown.count('<td data-label="操作人">审阅人') == 3
+    assert count_queries(client, detail_url(report)) == few
 
 
 def test_the_word_copy_opens_with_the_summary_narrative_and_review(world, client) -> None:  # type: ignore[no-untyped-def]
@@ -247,6 +313,13 @@ def test_the_word_copy_opens_with_the_summary_narrative_and_review(world, client
     assert texts[0] == f"{label}挂职工作汇报"
     assert texts[1] == "汇报人：张三（浔阳区委党校，挂职白鹿镇党委副书记）"
     assert "本期共记录工作纪实2条，做成一件事1件。" in texts
+    # Each table under its own subheading, numbered in order.
+    summary = texts[texts.index("一、工作纪实汇总") : texts.index("二、工作汇报")]
+    assert [t for t in summary if t.startswith("（")] == [
+        "（一）按类别统计",
+        "（二）工作量合计",
+        "（三）做成的事",
+    ]
     assert texts[texts.index("二、工作汇报") + 1 : texts.index("二、工作汇报") + 3] == [
         "第一段。",
         "第二段。",
@@ -263,3 +336,95 @@ def test_the_word_copy_opens_with_the_summary_narrative_and_review(world, client
         ["走访企业", "13", "家"],
     ]
     assert tables[2][1][1:] == ["争取省级资金", "招商引资"]
+
+
+def test_a_reports_own_due_date_decides_late_on_every_page(world, client) -> None:  # type: ignore[no-untyped-def]
+    found = report_world(world)
+    as_user(client, world, "cadre")
+    report = started(client, found)
+    client.post(detail_url(report), {"narrative": "本月工作。", "then": "save"})
+    # Drafted when due yesterday; the batch has since given 200 days: the report keeps its own.
+    yesterday = found.duty.today - dt.timedelta(days=1)
+    PeriodicReport.objects.filter(pk=report.pk).update(due_on=yesterday)
+    DutyRules.objects.filter(batch=found.duty.batch_a).update(report_due_days=200)
+    late = '<span class="badge bad">逾期</span>'
+
+    listed = page(client.get(list_url(found)))
+    cell = f'<td data-label="应交日期">{yesterday.year}年{yesterday.month}月{yesterday.day}日</td>'
+    assert cell in listed
+    # The only late period: every other one is due 200 days after its end.
+    assert listed.count(late) == 1
+    assert late in page(client.get(detail_url(report)))
+    client.logout()
+    as_user(client, world, "coordinator")
+    overview = page(client.get(batch_url(found)))
+    assert overview.count(late) == 1
+
+
+def test_a_returned_report_is_late_again_once_past_due_until_resubmitted(world, client) -> None:  # type: ignore[no-untyped-def]
+    found = report_world(world)
+    as_user(client, world, "cadre")
+    report = started(client, found)
+    client.post(detail_url(report), {"narrative": "本月工作。", "then": "submit"})
+    client.logout()
+    client.force_login(found.user("liming"))
+    client.post(
+        reverse("duty:report_review", kwargs={"report_pk": report.pk}),
+        {"decision": "return", "comment": "请补充数据。"},
+    )
+    # Submitted in time, before the due day, which has passed since.
+    submitted = timezone.now() - dt.timedelta(days=2)
+    PeriodicReport.objects.filter(pk=report.pk).update(
+        submitted_at=submitted, due_on=found.duty.today - dt.timedelta(days=1)
+    )
+    DutyRules.objects.filter(batch=found.duty.batch_a).update(report_due_days=200)
+    late = '<span class="badge bad">逾期</span>'
+
+    assert late in page(client.get(detail_url(report)))
+    client.logout()
+    as_user(client, world, "cadre")
+    assert page(client.get(list_url(found))).count(late) == 1
+    client.post(detail_url(report), {"narrative": "补充了数据。", "then": "submit"})
+    assert PeriodicReport.objects.get(pk=report.pk).state == ReportState.SUBMITTED
+    assert late not in page(client.get(detail_url(report)))
+    assert late not in page(client.get(list_url(found)))
+
+
+def test_the_editor_offers_submitting_once_the_period_has_ended(world, client) -> None:  # type: ignore[no-untyped-def]
+    found = report_world(world)
+    current = report_periods(assignment=found.zhang, until=found.duty.today)[-1]
+    as_user(client, world, "cadre")
+    client.post(
+        reverse("duty:report_start", kwargs={"assignment_pk": found.zhang.pk}),
+        {"period": current.start.isoformat()},
+    )
+    report = PeriodicReport.objects.get(assignment=found.zhang, period_start=current.start)
+    end = f"{current.end.year}年{current.end.month}月{current.end.day}日"
+
+    shown = page(client.get(detail_url(report)))
+    assert f"本期至{end}结束，结束后即可提交汇报。" in shown
+    assert 'value="submit"' not in shown
+    # A submission posted anyway (an old tab): refused above the form, the text kept.
+    refused = page(client.post(detail_url(report), {"narrative": "写好了", "then": "submit"}))
+    label = f"{current.start.year}年{current.start.month}月"
+    assert f"{label}至{end}结束，定期汇报请在本期结束后提交。" in refused
+    assert PeriodicReport.objects.get(pk=report.pk).state == ReportState.DRAFT
+
+    # Last month's report has ended: the button is there.
+    assert 'value="submit"' in page(client.get(detail_url(started(client, found))))
+
+
+def test_the_word_copy_numbers_only_the_tables_it_has(world, client) -> None:  # type: ignore[no-untyped-def]
+    found = report_world(world)
+    log(found.zhang, found.period.start, "走访企业", accomplishment=True)
+    as_user(client, world, "cadre")
+    report = started(client, found)
+
+    response = client.get(reverse("duty:report_export", kwargs={"report_pk": report.pk}))
+
+    document = Document(io.BytesIO(response.content))
+    texts = [p.text for p in document.paragraphs if p.text]
+    # No quantities were logged: no table of them, and the accomplishments come second.
+    summary = texts[texts.index("一、工作纪实汇总") : texts.index("二、工作汇报")]
+    assert [t for t in summary if t.startswith("（")] == ["（一）按类别统计", "（二）做成的事"]
+    assert len(document.tables) == 2

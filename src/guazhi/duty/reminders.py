@@ -51,6 +51,7 @@ from guazhi.duty.models import (
     ReportState,
     ReviewAction,
 )
+from guazhi.duty.selectors.attendance import return_due_date
 from guazhi.duty.selectors.logs import accomplishment_missing
 from guazhi.duty.selectors.recipients import Recipients, cadre_user_of
 from guazhi.duty.selectors.reports import period_label, periods_between, term_of
@@ -478,7 +479,6 @@ def _attendance(context: _Context) -> dict[str, list[_Planned]]:
     today = context.today
     month_end = today.replace(day=1) - dt.timedelta(days=1)
     month = month_end.replace(day=1)
-    last_day = calendar.monthrange(today.year, today.month)[1]
     sent_in = set(
         AttendanceReturn.objects.filter(batch__in=context.batches, month=month).values_list(
             "batch_id", "host_unit_id"
@@ -499,7 +499,7 @@ def _attendance(context: _Context) -> dict[str, list[_Planned]]:
     for batch_id, unit_id in pairs:
         unit = units[unit_id]
         rules = context.rules[batch_id]
-        due_on = today.replace(day=min(rules.attendance_return_day, last_day))
+        due_on = return_due_date(month, rules.attendance_return_day)
         if today > due_on:
             kind_list, key_kind = late, "attendance.late"
             message = Message(

@@ -33,7 +33,8 @@ class Recipients:
 
     def __init__(self) -> None:
         self._by_unit: dict[tuple[str, int], list[tuple[User, int | None]]] = defaultdict(list)
-        self._group_leader_ids: set[int] = set()
+        # (account, batch) of every group-leader grant; batch None: not limited to one batch.
+        self._group_leader_grants: set[tuple[int, int | None]] = set()
         rows = RoleAssignment.objects.filter(
             role__in=LEADER_ROLES, user__is_active=True
         ).select_related("user")
@@ -42,7 +43,7 @@ class Recipients:
             user = users.setdefault(grant.user_id, grant.user)  # one object per account
             self._by_unit[(grant.role, grant.organisation_id)].append((user, grant.batch_id))
             if grant.role == Role.GROUP_LEADER:
-                self._group_leader_ids.add(user.pk)
+                self._group_leader_grants.add((user.pk, grant.batch_id))
 
     def holders(
         self, role: str, path: str, batch_id: int, *, unlimited_only: bool = False
@@ -84,7 +85,12 @@ class Recipients:
         if group is not None:
             for leader in (group.leader, group.deputy):
                 user = leader.cadre.user if leader is not None else None
-                if user is not None and user.is_active and user.pk in self._group_leader_ids:
+                if user is None or not user.is_active:
+                    continue
+                # Leading the group counts only with the role for this batch (or for none):
+                # a grant left over for another batch does not make a reviewer here.
+                grants = self._group_leader_grants
+                if (user.pk, None) in grants or (user.pk, assignment.batch_id) in grants:
                     found.setdefault(user.pk, user)
         for user in self.holders(
             Role.GROUP_LEADER,

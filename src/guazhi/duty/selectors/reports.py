@@ -2,14 +2,18 @@
 the reviewer's queue and a batch's overview (see selectors.scope for who reads which record).
 
 Periods come from the batch's DutyRules: calendar months or quarters, clipped to the person's
-term, each due `report_due_days` after it ends. A report is late when it was first submitted
-after its due date, or when it is still unsubmitted and the due date has passed. A draft is the
-person's own until submitted: others see that one exists (its state), never its text.
+term, each due `report_due_days` after it ends. Once a report exists its own `due_on` (fixed
+when it was drafted) is the due date everywhere: the rules may change since. A report is late
+when it was first submitted after its due date, or when it is outstanding and the due date has
+passed: still unsubmitted, or returned and not yet submitted again. A report may be submitted
+once its period has ended (or the person's term, when the term ends inside the period). A draft
+is the person's own until submitted: others see that one exists (its state), never its text.
 
 Reviewing (accept, or return with a comment) belongs to the leader or deputy of the person's
-group, to a group-leader grant over the batch's coordinating unit that is not limited to one
-batch, and to the coordinators over the batch; never to the person, and not to a system
-administrator (who sees everything and decides nothing), as with leave approval.
+group holding a group-leader grant for the person's batch (or one not limited to a batch), to a
+group-leader grant over the batch's coordinating unit that is not limited to one batch, and to
+the coordinators over the batch; never to the person, and not to a system administrator (who
+sees everything and decides nothing), as with leave approval.
 """
 
 import datetime as dt
@@ -160,10 +164,45 @@ def _pinyin(text: str) -> str:
     return pinyin_key(text_syllables(text))
 
 
-def is_late(*, due_on: dt.date, submitted_at: dt.datetime | None, today: dt.date) -> bool:
-    if submitted_at is not None:
+def is_late(
+    *, due_on: dt.date, submitted_at: dt.datetime | None, today: dt.date, returned: bool = False
+) -> bool:
+    """Submitted after `due_on`, or outstanding past it; a `returned` report is outstanding
+    again until it is submitted again, whenever it was first submitted."""
+    if submitted_at is not None and not returned:
         return timezone.localtime(submitted_at).date() > due_on
     return today > due_on
+
+
+def report_is_late(report: PeriodicReport, today: dt.date) -> bool:
+    """Whether the report is late, by its own due date."""
+    return is_late(
+        due_on=report.due_on,
+        submitted_at=report.submitted_at,
+        today=today,
+        returned=report.state == ReportState.RETURNED,
+    )
+
+
+@dataclass(frozen=True)
+class SubmissionWindow:
+    """When a report may be submitted: the day after `ends_on`, the end of its month or
+    quarter, or the end of the person's term when the term ends inside it (`term_ends`)."""
+
+    ends_on: dt.date
+    term_ends: bool
+
+    def is_open(self, today: dt.date) -> bool:
+        return today > self.ends_on
+
+
+def submission_window(report: PeriodicReport) -> SubmissionWindow:
+    """The report's window, by the calendar period and the person's term as they are now (a
+    term ended early opens it sooner). Reads report.assignment with its batch."""
+    _start, term_end = term_of(report.assignment)
+    period_key = calendar_period_start(report.frequency, report.period_start)
+    calendar_end = _next_period_start(report.frequency, period_key) - dt.timedelta(days=1)
+    return SubmissionWindow(min(term_end, calendar_end), term_end < calendar_end)
 
 
 # --- one person's reports -----------------------------------------------------------------
@@ -184,17 +223,20 @@ class PeriodRow:
             return gettext("未提交")
         return str(self.report.get_state_display())
 
+    @property
+    def due_on(self) -> dt.date:
+        """The report's own due date once it exists, else the period's by the current rules."""
+        return self.report.due_on if self.report is not None else self.period.due_on
+
 
 def _row(period: ReportPeriod, report: PeriodicReport | None, today: dt.date) -> PeriodRow:
     return PeriodRow(
         period=period,
         report=report,
         state=report.state if report is not None else MISSING,
-        late=is_late(
-            due_on=period.due_on,
-            submitted_at=report.submitted_at if report is not None else None,
-            today=today,
-        ),
+        late=report_is_late(report, today)
+        if report is not None
+        else is_late(due_on=period.due_on, submitted_at=None, today=today),
     )
 
 
@@ -259,6 +301,7 @@ def can_review_assignment(*, actor: Any, assignment: Assignment) -> bool:
         return False
     scopes = scopes_of(actor)
     coordinating = assignment.batch.coordinating_org.path
+    leads_this_batch = False
     for grant in scopes.grants:
         if (
             grant.role == Role.COORDINATOR
@@ -266,13 +309,12 @@ def can_review_assignment(*, actor: Any, assignment: Assignment) -> bool:
             and grant.batch_id in (None, assignment.batch_id)
         ):
             return True
-        if (
-            grant.role == Role.GROUP_LEADER
-            and grant.batch_id is None
-            and coordinating.startswith(grant.path)
-        ):
-            return True
-    if Role.GROUP_LEADER not in scopes.roles or assignment.group is None:
+        if grant.role == Role.GROUP_LEADER:
+            if grant.batch_id is None and coordinating.startswith(grant.path):
+                return True
+            # A grant limited to another batch (a leader there) says nothing about this group.
+            leads_this_batch |= grant.batch_id in (None, assignment.batch_id)
+    if not leads_this_batch or assignment.group is None:
         return False
     leaders = (assignment.group.leader, assignment.group.deputy)
     return any(leader is not None and leader.cadre.user_id == actor.pk for leader in leaders)
@@ -297,9 +339,16 @@ def reviewer_condition(actor: Any) -> Q:
             condition |= reach
         elif grant.role == Role.GROUP_LEADER and grant.batch_id is None:
             condition |= Q(assignment__batch__coordinating_org__path__startswith=grant.path)
-    if Role.GROUP_LEADER in scopes.roles:
-        condition |= Q(assignment__group__leader__cadre__user=actor)
-        condition |= Q(assignment__group__deputy__cadre__user=actor)
+    leader_grants = [grant for grant in scopes.grants if grant.role == Role.GROUP_LEADER]
+    if leader_grants:
+        leads = Q(assignment__group__leader__cadre__user=actor) | Q(
+            assignment__group__deputy__cadre__user=actor
+        )
+        batches = {grant.batch_id for grant in leader_grants if grant.batch_id is not None}
+        if all(grant.batch_id is not None for grant in leader_grants):
+            # Grants limited to batches: the groups the actor leads in those batches only.
+            leads &= Q(assignment__batch_id__in=sorted(batches))
+        condition |= leads
     profile = cadre_profile_for(actor)
     if profile is not None:
         condition &= ~Q(assignment__cadre=profile)

@@ -3,16 +3,20 @@
 The person drafts a report for one of their periods: the period's log summary is compiled into
 `compiled` (selectors.log_summary) and kept with the report, and the person writes the
 narrative. While the report is a draft, or after it came back, the summary may be compiled
-again and the narrative changed; once submitted, neither moves until a reviewer returns it.
-Every move follows REPORT_TRANSITIONS and leaves a ReportReview row (the report's trail) and an
-audit event; the person is told in the app when a report is returned or accepted, the group's
-leader and deputy when one is submitted.
+again and the narrative changed; submitting compiles it once more, so the reviewer reads the
+period's log as it was when submitted, and once submitted neither moves until a reviewer
+returns it. A report is submitted once its period has ended (or the person's term, when it
+ends inside the period). Every move follows REPORT_TRANSITIONS and leaves a ReportReview row
+(the report's trail) and an audit event; the person is told (in the app and by email) when a
+report is returned or accepted; when one is submitted, the leader and deputy of the person's
+group who review it, or the coordinators over the batch when no group leader does.
 """
 
 import datetime as dt
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +25,7 @@ from django.utils.translation import gettext_noop
 from guazhi.core.audit import audit_record
 from guazhi.core.errors import Forbidden, InvalidTransition, ValidationFailed
 from guazhi.core.i18n import Message
+from guazhi.core.jinja import format_date
 from guazhi.core.notifications import notify
 from guazhi.duty.models import (
     REPORT_TRANSITIONS,
@@ -30,14 +35,17 @@ from guazhi.duty.models import (
     ReviewAction,
 )
 from guazhi.duty.selectors.log_summary import log_summary
+from guazhi.duty.selectors.recipients import coordinators_of
 from guazhi.duty.selectors.reports import (
     EDITABLE_STATES,
     ReportPeriod,
     can_review_assignment,
     period_label,
     period_starting,
+    submission_window,
 )
 from guazhi.duty.selectors.scope import DUTY_STATES, is_own
+from guazhi.orgs.models import Role, RoleAssignment
 from guazhi.programmes.models import Assignment
 
 NARRATIVE_MAX_LENGTH = 20_000
@@ -198,16 +206,24 @@ def _save_narrative(actor: Any, report: PeriodicReport, narrative: str) -> None:
 
 
 def report_submit(
-    *, actor: Any, report: PeriodicReport, narrative: str | None = None
+    *,
+    actor: Any,
+    report: PeriodicReport,
+    narrative: str | None = None,
+    today: dt.date | None = None,
 ) -> PeriodicReport:
-    """Draft or returned → submitted, with `narrative` saved first when given; refused while
-    the narrative is empty. The first submission's time decides whether the report is late."""
+    """Draft or returned → submitted, with `narrative` saved first when given and the log
+    summary compiled again (what the reviewer reads is the log as submitted); refused while
+    the narrative is empty or the period (or the person's term ending inside it) has not
+    ended. The first submission's time decides whether the report is late."""
+    today = today or timezone.localdate()
     _check_own(actor, report.assignment)
     if narrative is not None:
         narrative = _check_narrative(narrative)
     with transaction.atomic():
         report = _lock(report)
         _check_move(report, ReportState.SUBMITTED)
+        _check_period_ended(report, today)
         text = report.narrative if narrative is None else narrative
         if not text:
             raise ValidationFailed(
@@ -216,9 +232,10 @@ def report_submit(
         resubmission = report.state == ReportState.RETURNED
         report.narrative = text
         report.state = ReportState.SUBMITTED
+        report.compiled = _compiled(report.assignment, report.period_start, report.period_end)
         if report.submitted_at is None:
             report.submitted_at = timezone.now()
-        report.save(update_fields=["narrative", "state", "submitted_at", "updated_at"])
+        report.save(update_fields=["narrative", "state", "compiled", "submitted_at", "updated_at"])
         review = ReportReview.objects.create(report=report, action=ReviewAction.SUBMIT, actor=actor)
         audit_record(
             actor=actor,
@@ -226,8 +243,23 @@ def report_submit(
             obj=report,
             detail={**_period_detail(report), "resubmission": resubmission},
         )
-        _notify_leaders(report, review)
+        _notify_reviewers(report, review)
         return report
+
+
+def _check_period_ended(report: PeriodicReport, today: dt.date) -> None:
+    window = submission_window(report)
+    if window.is_open(today):
+        return
+    values = {
+        "period": period_label(report.frequency, report.period_start),
+        "end": format_date(window.ends_on),
+    }
+    if window.term_ends:
+        message = _("挂职期至%(end)s结束，%(period)s定期汇报请在挂职期结束后提交。") % values
+    else:
+        message = _("%(period)s至%(end)s结束，定期汇报请在本期结束后提交。") % values
+    raise ValidationFailed(message)
 
 
 # --- the reviewer's side --------------------------------------------------------------------
@@ -321,17 +353,30 @@ def _notify_person(report: PeriodicReport, review: ReportReview) -> None:
     transaction.on_commit(lambda: _tell(report, review, [person]))
 
 
-def _notify_leaders(report: PeriodicReport, review: ReportReview) -> None:
-    """The leader and deputy of the person's group (not the person, who may lead it)."""
-    group = report.assignment.group
-    if group is None:
-        return
-    leaders = [
+def _notify_reviewers(report: PeriodicReport, review: ReportReview) -> None:
+    """The leader and deputy of the person's group who review it (holding a group-leader grant
+    for the batch or for every batch), never the person, who may lead it; when there are none
+    (no group, or nobody there to review), the coordinators over the batch, who review too."""
+    assignment = report.assignment
+    own = assignment.cadre.user_id
+    group = assignment.group
+    leader_ids = [] if group is None else [group.leader_id, group.deputy_id]
+    users = [
         leader.cadre.user
         for leader in Assignment.objects.filter(
-            pk__in=[pk for pk in (group.leader_id, group.deputy_id) if pk is not None]
+            pk__in=[pk for pk in leader_ids if pk is not None]
         ).select_related("cadre__user")
-        if leader.cadre.user_id not in (None, report.assignment.cadre.user_id)
+        if leader.cadre.user is not None
+        and leader.cadre.user.is_active
+        and leader.cadre.user_id != own
     ]
-    if leaders:
-        transaction.on_commit(lambda: _tell(report, review, leaders))
+    granted = set(
+        RoleAssignment.objects.filter(user__in=users, role=Role.GROUP_LEADER)
+        .filter(Q(batch__isnull=True) | Q(batch_id=assignment.batch_id))
+        .values_list("user_id", flat=True)
+    )
+    recipients = [user for user in users if user.pk in granted]
+    if not recipients:
+        recipients = [user for user in coordinators_of(assignment.batch) if user.pk != own]
+    if recipients:
+        transaction.on_commit(lambda: _tell(report, review, recipients))

@@ -11,12 +11,11 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.views.decorators.http import require_POST
 from docx.shared import Mm
 
 from guazhi.core.documents import (
-    add_blank_line,
     add_body,
     add_heading,
     add_signature,
@@ -42,6 +41,13 @@ from guazhi.orgs.models import Role
 from guazhi.programmes.selectors.scope import BATCH_STAFF_ROLES, access_batch
 
 REVIEWER_ROLES = (Role.COORDINATOR, Role.GROUP_LEADER)
+# The subheadings of the summary's tables, numbered as an official document numbers them
+# (（一）（二）（三）; a translation numbers its own way).
+SUBHEADING_NUMBERS = (
+    pgettext_lazy("numbering", "一"),
+    pgettext_lazy("numbering", "二"),
+    pgettext_lazy("numbering", "三"),
+)
 REFUSALS = (InvalidTransition, Forbidden)
 
 
@@ -108,6 +114,8 @@ def _detail_page(
     if reviewable and review_form is None:
         review_form = ReviewForm()
     period = selectors.period_of_report(report)
+    today = timezone.localdate()
+    window = selectors.submission_window(report)
     return render_person_page(
         request,
         "duty/report_detail.html",
@@ -117,11 +125,10 @@ def _detail_page(
             "period": period,
             "summary": _summary_of(report),
             "compiled_at": _compiled_at(report),
-            "late": selectors.is_late(
-                due_on=report.due_on,
-                submitted_at=report.submitted_at,
-                today=timezone.localdate(),
-            ),
+            "late": selectors.report_is_late(report, today),
+            # The editor offers submitting only once the period (or the term) has ended.
+            "window": window,
+            "can_submit": window.is_open(today),
             "trail": selectors.report_trail(report),
             "form": form if editable else None,
             "review_form": review_form if reviewable else None,
@@ -285,6 +292,9 @@ def report_document(report: PeriodicReport, trail: list[ReportReview]) -> bytes:
             gettext("本期共记录工作纪实%(entries)s条，做成一件事%(done)s件。")
             % {"entries": summary.entry_count, "done": len(summary.accomplishments)},
         )
+        # Each table under its own numbered subheading: （一）, （二）, （三） as present.
+        numbers = iter(SUBHEADING_NUMBERS)
+        add_heading(document, gettext("（%(n)s）按类别统计") % {"n": next(numbers)}, level=2)
         add_table(
             document,
             [gettext("类别"), gettext("条数")],
@@ -293,7 +303,7 @@ def report_document(report: PeriodicReport, trail: list[ReportReview]) -> bytes:
             centred_columns=[1],
         )
         if summary.quantities:
-            add_blank_line(document)
+            add_heading(document, gettext("（%(n)s）工作量合计") % {"n": next(numbers)}, level=2)
             add_table(
                 document,
                 [gettext("事项"), gettext("数量"), gettext("单位")],
@@ -302,7 +312,7 @@ def report_document(report: PeriodicReport, trail: list[ReportReview]) -> bytes:
                 centred_columns=[1, 2],
             )
         if summary.accomplishments:
-            add_heading(document, gettext("（一）做成的事"), level=2)
+            add_heading(document, gettext("（%(n)s）做成的事") % {"n": next(numbers)}, level=2)
             add_table(
                 document,
                 [gettext("日期"), gettext("事项"), gettext("类别")],

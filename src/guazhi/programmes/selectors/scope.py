@@ -103,7 +103,13 @@ def assignment_visibility(actor, *, include_own: bool = True) -> Q:  # type: ign
     if scopes.has(Role.GROUP_LEADER):
         # A leader granted for one batch (as group creation does) follows their own group's
         # members; a grant over a subtree without a batch reaches that subtree's batches.
-        seen |= Q(group__leader__cadre__user=actor) | Q(group__deputy__cadre__user=actor)
+        leads = Q(group__leader__cadre__user=actor) | Q(group__deputy__cadre__user=actor)
+        # Leading a group counts only with the role for that batch (or for none): a grant left
+        # for another batch after the groups changed does not open this batch's records.
+        leader_batches = {g.batch_id for g in scopes.grants if g.role == Role.GROUP_LEADER}
+        if None not in leader_batches:
+            leads &= Q(batch_id__in=sorted(leader_batches))
+        seen |= leads
         seen |= scopes.org_filter([Role.GROUP_LEADER], "batch__coordinating_org__path")
     profile = cadre_profile_for(actor) if include_own else None
     if profile is not None:
