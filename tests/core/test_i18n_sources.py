@@ -140,7 +140,7 @@ def test_audit_actions_without_a_label_read_as_english_phrases() -> None:
     with translation.override("en"):
         assert action_label("org.delete") == "Delete unit"
         assert action_label("job.import") == "Import background task"
-        assert action_label("leave.approve") == "Approve (leave.approve)"
+        assert action_label("parcel.approve") == "Approve (parcel.approve)"
         detail = {"rest_days": ["2027-01-01", "2027-01-02"], "note": "元旦"}
         assert compact_detail(detail) == "Holidays: 2027-01-01, 2027-01-02; Note: 元旦"
     with translation.override("zh-hans"):
