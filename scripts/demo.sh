@@ -10,10 +10,15 @@ export DEBUG="${DEBUG:-0}"
 export SECURE_HTTPS="${SECURE_HTTPS:-0}"   # plain http on 127.0.0.1
 export ALLOWED_HOSTS="${ALLOWED_HOSTS:-127.0.0.1,localhost}"
 PORT="${PORT:-8000}"
+# Reminder emails land as files here instead of going to a mail server.
+export EMAIL_URL="${EMAIL_URL:-file://$PWD/var/mail}"
 
 .venv/bin/guazhi migrate --noinput -v0
 .venv/bin/guazhi collectstatic --noinput -v0
 .venv/bin/guazhi demo_data --if-empty
+# Today's reminders (idempotent: a restart the same day sends nothing twice). Production runs
+# `guazhi remind` from cron every morning.
+.venv/bin/guazhi remind
 # One worker here: whatever it was running when it last stopped will never finish.
 .venv/bin/guazhi jobs_fail_stale --minutes 0
 .venv/bin/guazhi db_worker --queue-name "*" &
