@@ -419,6 +419,9 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
     # (guazhi.programmes.demo): a grant over the batch's coordinating unit, for that batch.
     DemoAccount(Role.GROUP_LEADER, "groupleader", "", "中共江州市委组织部", profile_index=30),
     DemoAccount(Role.CADRE, "cadre", "", "中共江州市委党校", profile_index=0),
+    # One of the people the demo batch on duty placed (at 白鹿镇, under host.bailu, in the group
+    # leader's group): the cadre's side of leave and the work log (guazhi.duty.demo).
+    DemoAccount(Role.CADRE, "cadre.duty", "", "江州市农业农村局", profile_index=45),
 )
 RELATIONS = ("配偶", "父亲", "母亲", "兄弟", "姐妹", "子女")
 

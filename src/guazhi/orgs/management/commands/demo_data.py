@@ -1,18 +1,20 @@
-"""`guazhi demo_data [--if-empty]`: load the demo city 江州市 with its programmes, print accounts."""
+"""`guazhi demo_data [--if-empty]`: load the demo city 江州市 with its programmes and their life on
+duty, print accounts."""
 
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.utils import timezone
 
-from guazhi.orgs.demo import demo_accounts_table, demo_load
+from guazhi.orgs.demo import DEMO_PASSWORD, DEMO_SEED, demo_accounts_table, demo_load
 from guazhi.orgs.models import Organisation
 
 
 class Command(BaseCommand):
     help = (
-        "载入演示数据（江州市：单位、干部、各角色账号，一个在岗批次和一个报名中的批次），"
-        "并列出演示账号。"
+        "载入演示数据（江州市：单位、干部、各角色账号，一个在岗批次和一个报名中的批次，"
+        "在岗批次的工作纪实、请销假、定期汇报和抽查等），并列出演示账号。"
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -23,7 +25,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, if_empty: bool = False, **options: Any) -> None:
-        # The programmes sit on top of the city; the city knows nothing of them.
+        # The programmes sit on top of the city, life on duty on the programmes; the city
+        # knows nothing of them.
+        from guazhi.duty.demo import duty_demo_load, duty_demo_summary
         from guazhi.programmes.demo import demo_summary, programmes_demo_load
 
         if Organisation.objects.exists():
@@ -38,6 +42,8 @@ class Command(BaseCommand):
         with transaction.atomic():
             result = demo_load()
             programmes = programmes_demo_load(result)
+            # Dated from the day it is loaded: the term so far lies behind, the rest ahead.
+            duty = duty_demo_load(programmes, seed=DEMO_SEED, today=timezone.localdate())
         self.stdout.write(
             self.style.SUCCESS(
                 f"已载入演示数据：{len(result.units)} 个单位"
@@ -48,15 +54,22 @@ class Command(BaseCommand):
         self.stdout.write("挂职批次 / batches:")
         for line in demo_summary(programmes):
             self.stdout.write(f"  {line}")
+        self.stdout.write("在岗管理 / on duty:")
+        for line in duty_demo_summary(duty):
+            self.stdout.write(f"  {line}")
         rows = [
             ("角色", "用户名", "密码", "姓名 · 管辖范围"),
-            *demo_accounts_table(result, programmes.account_notes),
+            *demo_accounts_table(result, {**programmes.account_notes, **duty.account_notes}),
         ]
         widths = [max(_width(row[i]) for row in rows) for i in range(3)]
         self.stdout.write("演示账号 / demo accounts:")
         for row in rows:
             cells = [row[i] + " " * (widths[i] - _width(row[i])) for i in range(3)]
             self.stdout.write("  " + "  ".join([*cells, row[3]]))
+        # The people on duty and the host units' leaders act in the demo too; listed apart.
+        self.stdout.write(f"在岗批次另开账号 {len(duty.accounts)} 个（密码均为 {DEMO_PASSWORD}）：")
+        for role, username, who in duty.accounts:
+            self.stdout.write(f"  {role} {username} {who}")
 
 
 def _width(text: str) -> int:
