@@ -11,6 +11,7 @@ import os
 import shutil
 import socket
 import tempfile
+from collections.abc import Iterator
 
 # Before Django reads settings: tests run like production (DEBUG off) with a throwaway key.
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "guazhi.settings")
@@ -103,6 +104,17 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 def _password_hashers(request: pytest.FixtureRequest) -> None:
     if request.node.get_closest_marker("argon2"):
         request.getfixturevalue("settings").PASSWORD_HASHERS = PRODUCTION_PASSWORD_HASHERS
+
+
+@pytest.fixture(autouse=True)
+def _chinese_after_each_test() -> Iterator[None]:
+    # A request activates its reader's language for the rest of the thread (the middleware does,
+    # as Django's does): an English page in one test would leave the next test on this worker
+    # reading English messages where it expects the Chinese ones.
+    yield
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

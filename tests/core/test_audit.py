@@ -158,7 +158,7 @@ def test_actions_read_in_chinese_and_unknown_ones_fall_back_sensibly() -> None:
     assert action_label("auth.login") == "登录"
     assert action_label("role.grant") == "授予角色"
     assert action_label("org.delete") == "删除单位"
-    assert action_label("leave.approve") == "审批（leave.approve）"
+    assert action_label("parcel.approve") == "审批（parcel.approve）"
     assert action_label("something.odd") == "something.odd"
 
 

@@ -64,6 +64,11 @@ class Loaded:
 
 @pytest.fixture(scope="class")
 def loaded(django_db_setup, django_db_blocker) -> Iterator[Loaded]:  # type: ignore[no-untyped-def]
+    # Runs before the per-test fixtures (the cache clear among them): start from an empty
+    # cache, or scopes cached by an earlier test on this worker would answer for these users.
+    from django.core.cache import cache
+
+    cache.clear()
     with django_db_blocker.unblock():
         atomic = transaction.atomic()
         atomic.__enter__()

@@ -188,3 +188,47 @@ def test_a_request_sent_while_an_overlapping_one_is_approved_is_refused(world) -
     assert isinstance(results[0], LeaveRequest) and results[0].state == LeaveState.APPROVED
     assert LeaveRequest.objects.count() == 1
     assert LeaveType.objects.filter(batch=waiting.assignment.batch).count() == 6
+
+
+def test_a_submit_beside_the_leave_page_granting_the_same_balance_does_not_deadlock(
+    world, client, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """A submit locks the person's row, then writes the term's grants; the leave page writes
+    the same grants. The page's insert checks its foreign key to the person's row (FOR KEY
+    SHARE): a plain FOR UPDATE made it wait for the submit while the submit waited for the
+    page's grant, and PostgreSQL broke the deadlock by failing one of them."""
+    from django.urls import reverse
+
+    import guazhi.duty.services.leave as leave_services
+    from guazhi.duty.models import LeaveLedgerEntry
+    from tests.pages import as_user
+
+    found = fixed_term(world)
+
+    def leave_page(assignment: Any) -> str:
+        return reverse("duty:leave_list", kwargs={"assignment_pk": assignment.pk})
+
+    # A first page in this process imports and compiles what pages need: done beforehand (on
+    # the other batch's record) so that the page below reaches its insert at once.
+    assert as_user(client, world, "admin").get(leave_page(found.serving_b)).status_code == 200
+    as_user(client, world, "cadre")
+    locked = threading.Event()
+    ensure = leave_services.leave_grants_ensure
+
+    def ensure_after_the_page(assignment):  # type: ignore[no-untyped-def]
+        locked.set()  # the person's row is locked: the page writes the grant first
+        time.sleep(1.0)
+        return ensure(assignment)
+
+    monkeypatch.setattr(leave_services, "leave_grants_ensure", ensure_after_the_page)
+
+    def open_the_page() -> int:
+        locked.wait(timeout=30)
+        return client.get(leave_page(found.serving_a)).status_code
+
+    results = at_once(lambda: ask(world, MONDAY, MONDAY), open_the_page)
+    assert refused(results) == []
+    assert isinstance(results[0], LeaveRequest) and results[0].state == LeaveState.PENDING
+    assert results[1] == 200
+    grants = LeaveLedgerEntry.objects.filter(assignment=found.serving_a, kind="grant")
+    assert list(grants.values_list("leave_type", "days")) == [(leave_type(world, "annual").pk, 10)]

@@ -69,7 +69,7 @@ def test_a_short_leave_is_approved_by_the_host_leader_and_taken_from_the_ledger(
     note = Notification.objects.get(key=f"leave:{leave.pk}:approved")
     assert (note.recipient.username, note.text) == (
         "cadre",
-        "您的请假（事假 2天，2026-06-15至2026-06-16）已批准。",
+        "您的请假（事假 2天，2026年6月15日至2026年6月16日）已批准。",
     )
 
 
@@ -261,3 +261,113 @@ def test_nobody_else_withdraws_a_persons_leave(world) -> None:  # type: ignore[n
         leave_withdraw(actor=world.users["host_leader"], leave=fresh(world, leave, "host_leader"))
     leave.refresh_from_db()
     assert leave.state == LeaveState.PENDING
+
+
+def test_nobody_decides_their_own_leave_even_holding_the_steps_role(
+    world, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    from guazhi.orgs.models import Role
+
+    fixed_term(world)
+    # 张三 is also made a leader of 白鹿镇, where he serves.
+    grant(world.users["cadre"], Role.HOST_LEADER, world.township_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        leave = ask(world, MONDAY, MONDAY)
+    # Told to the other leader of the unit, not to himself.
+    assert list(
+        Notification.objects.filter(key=f"leave:{leave.pk}:step:0").values_list(
+            "recipient__username", flat=True
+        )
+    ) == ["host"]
+    with pytest.raises(Forbidden) as error:
+        leave_decide(
+            actor=world.users["cadre"],
+            leave=fresh(world, leave),
+            decision="approve",
+            step=0,
+            today=MONDAY,
+        )
+    assert str(error.value.message) == "不能审批本人的请假。"
+    leave.refresh_from_db()
+    assert (leave.state, leave.step, leave.awaiting_role) == (LeaveState.PENDING, 0, "host_leader")
+    assert LeaveDecision.objects.count() == 0
+    assert ledger(leave) == []
+
+
+def test_withdrawing_approved_leave_withdraws_its_extension_and_gives_all_days_back(world) -> None:  # type: ignore[no-untyped-def]
+    from guazhi.duty.services.leave import leave_extend
+
+    fixed_term(world)
+    next_monday = MONDAY + dt.timedelta(days=7)
+    leave = approve_all(
+        world,
+        ask(world, next_monday, next_monday + dt.timedelta(days=1), today=MONDAY),
+        today=MONDAY,
+    )
+    extension = leave_extend(
+        actor=world.users["cadre"],
+        leave=fresh(world, leave),
+        end_date=next_monday + dt.timedelta(days=2),
+        reason="事情未办完",
+        stand_in="李明",
+        contact_phone="13912345678",
+        today=MONDAY,
+    )
+    approve_all(world, extension, today=MONDAY)
+    leave_withdraw(actor=world.users["cadre"], leave=fresh(world, leave), today=MONDAY)
+    leave.refresh_from_db()
+    extension.refresh_from_db()
+    assert (leave.state, extension.state) == (LeaveState.WITHDRAWN, LeaveState.WITHDRAWN)
+    assert ledger(leave) == [("take", Decimal("-2")), ("give_back", Decimal("2"))]
+    assert ledger(extension) == [("take", Decimal("-1")), ("give_back", Decimal("1"))]
+    assert (
+        AuditEvent.objects.filter(action="leave.withdraw", object_id=str(extension.pk)).count() == 1
+    )
+    # The days are free again.
+    assert (
+        ask(
+            world,
+            next_monday + dt.timedelta(days=2),
+            next_monday + dt.timedelta(days=2),
+            today=MONDAY,
+        ).state
+        == LeaveState.PENDING
+    )
+
+
+def test_withdrawing_approved_leave_withdraws_an_extension_still_waiting(world) -> None:  # type: ignore[no-untyped-def]
+    from guazhi.duty.services.leave import leave_extend
+
+    fixed_term(world)
+    next_monday = MONDAY + dt.timedelta(days=7)
+    leave = approve_all(world, ask(world, next_monday, next_monday, today=MONDAY), today=MONDAY)
+    extension = leave_extend(
+        actor=world.users["cadre"],
+        leave=fresh(world, leave),
+        end_date=next_monday + dt.timedelta(days=1),
+        reason="事情未办完",
+        stand_in="李明",
+        contact_phone="13912345678",
+        today=MONDAY,
+    )
+    leave_withdraw(actor=world.users["cadre"], leave=fresh(world, leave), today=MONDAY)
+    extension.refresh_from_db()
+    assert (extension.state, extension.awaiting_role) == (LeaveState.WITHDRAWN, "")
+    assert ledger(extension) == []
+    assert approval_inbox(actor=world.users["host_leader"]).count() == 0
+
+
+def test_approved_leave_whose_day_has_come_is_reported_back_not_withdrawn(world) -> None:  # type: ignore[no-untyped-def]
+    fixed_term(world)
+    leave = approve_all(
+        world,
+        ask(world, MONDAY, MONDAY, today=MONDAY - dt.timedelta(days=3)),
+        today=MONDAY - dt.timedelta(days=3),
+    )
+    with pytest.raises(InvalidTransition) as error:
+        leave_withdraw(actor=world.users["cadre"], leave=fresh(world, leave), today=MONDAY)
+    assert str(error.value.message) == (
+        "请假已经开始，不能撤回：请销假；没有休的，返岗时间填请假开始的那个半天。"
+    )
+    leave.refresh_from_db()
+    assert leave.state == LeaveState.APPROVED

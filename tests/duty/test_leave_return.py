@@ -117,7 +117,7 @@ def test_reporting_back_on_time_settles_the_leave(
     note = Notification.objects.get(key=f"leave:{leave.pk}:returned")
     assert (note.recipient.username, note.text) == (
         "host",
-        "张三已销假：2026-06-10返岗，实际休假2天。",
+        "张三已销假：2026年6月10日返岗，实际休假2天。",
     )
 
 
@@ -162,9 +162,10 @@ def test_return_checks(world) -> None:  # type: ignore[no-untyped-def]
         back(world, leave, FRIDAY, today=WEDNESDAY)
     assert error.value.detail == {"returned_date": "实际返岗日期不能晚于今天：请在返岗当天销假。"}
     with pytest.raises(ValidationFailed) as error:
-        back(world, leave, TUESDAY, "am", today=WEDNESDAY)
+        back(world, leave, MONDAY, "pm", today=WEDNESDAY)
     assert error.value.detail == {
-        "returned_date": "返岗时间须晚于请假开始时间（2026年6月9日上午）；没有休的请假请撤回。"
+        "returned_date": "返岗时间不能早于请假开始时间（2026年6月9日上午）；"
+        "请假没有休的，返岗时间填开始的那个半天。"
     }
     with pytest.raises(Forbidden):
         back(world, leave, WEDNESDAY, role="dispatch_admin")
@@ -188,11 +189,12 @@ def extend(world, leave, end: dt.date, half: str = "pm", *, today: dt.date):  # 
     )
 
 
-def test_an_extension_continues_the_leave_through_the_chain_for_its_own_days(world) -> None:  # type: ignore[no-untyped-def]
+def test_an_extension_continues_the_leave_through_the_chain_of_the_whole_absence(world) -> None:  # type: ignore[no-untyped-def]
     fixed_term(world)
     leave = approved(world, MONDAY, TUESDAY)
     leave_advance(today=MONDAY)
     extension = extend(world, leave, FRIDAY, today=TUESDAY)
+    # Three days more, five in all: the chain for five days, not the host leader's for three.
     assert (
         extension.extends_id,
         extension.start_date,
@@ -200,7 +202,14 @@ def test_an_extension_continues_the_leave_through_the_chain_for_its_own_days(wor
         extension.days,
         extension.chain,
         extension.leave_type_id,
-    ) == (leave.pk, WEDNESDAY, "am", Decimal("3"), ["host_leader"], leave.leave_type_id)
+    ) == (
+        leave.pk,
+        WEDNESDAY,
+        "am",
+        Decimal("3"),
+        ["host_leader", "dispatch_admin"],
+        leave.leave_type_id,
+    )
     approve_all(world, extension, today=TUESDAY)
     # Past the first leave's end, nothing is overdue: the person is on leave until Friday.
     leave_advance(today=WEDNESDAY)
@@ -327,3 +336,134 @@ def test_leave_entered_afterwards_needs_its_reason_and_to_have_begun(world) -> N
     with pytest.raises(Forbidden):
         emergency(world, "dispatch_admin", MONDAY, MONDAY, today=TUESDAY)
     assert LeaveRequest.objects.count() == 0
+
+
+# --- review findings: leave not taken, extensions, overdue, dates ---------------------------------
+
+
+def test_leave_begun_but_not_taken_is_reported_back_on_its_first_half_day(
+    world, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    fixed_term(world)
+    leave = approved(world, MONDAY, TUESDAY)
+    leave_advance(today=MONDAY)  # on leave by date; the person stayed at work
+    with django_capture_on_commit_callbacks(execute=True):
+        settled = back(world, leave, MONDAY, "am")
+    assert (settled.pk, settled.state) == (leave.pk, LeaveState.WITHDRAWN)
+    assert ledger(settled) == [("take", Decimal("-2")), ("give_back", Decimal("2"))]
+    note = Notification.objects.get(key=f"leave:{leave.pk}:returned")
+    assert (note.recipient.username, note.text) == (
+        "host",
+        "张三已销假：2026年6月8日起的请假未休，已撤回，2天退回额度。",
+    )
+    # The days are free again.
+    assert ask(world, TUESDAY, TUESDAY, today=MONDAY).state == LeaveState.PENDING
+
+
+def test_a_return_on_the_morning_an_extension_begins_withdraws_the_extension(world) -> None:  # type: ignore[no-untyped-def]
+    fixed_term(world)
+    leave = approved(world, MONDAY, TUESDAY)
+    leave_advance(today=MONDAY)
+    extension = approve_all(world, extend(world, leave, FRIDAY, today=MONDAY), today=MONDAY)
+    leave_advance(today=WEDNESDAY)  # the extension is on leave by date too
+    settled = back(world, extension, WEDNESDAY, "am")
+    assert settled.pk == leave.pk
+    leave.refresh_from_db()
+    extension.refresh_from_db()
+    assert (leave.state, leave.days, leave.returned_date, leave.returned_half) == (
+        LeaveState.RETURNED,
+        Decimal("2"),
+        WEDNESDAY,
+        "am",
+    )
+    assert extension.state == LeaveState.WITHDRAWN
+    assert ledger(extension) == [("take", Decimal("-3")), ("give_back", Decimal("3"))]
+
+
+def test_an_extension_still_waiting_does_not_stop_the_overdue_flag(world) -> None:  # type: ignore[no-untyped-def]
+    fixed_term(world)
+    leave = approved(world, THURSDAY, FRIDAY)
+    extend(world, leave, FRIDAY + dt.timedelta(days=3), today=FRIDAY)  # never decided
+    next_monday = MONDAY + dt.timedelta(days=7)
+    assert leave_advance(today=next_monday)["overdue"] == 0
+    assert leave_advance(today=next_monday + dt.timedelta(days=1))["overdue"] == 1
+    leave.refresh_from_db()
+    assert leave.state == LeaveState.OVERDUE
+    # The person reports back on the leave itself: the waiting extension is withdrawn.
+    assert leave_actions_of(world, leave).report_back
+
+
+def leave_actions_of(world, leave):  # type: ignore[no-untyped-def]
+    from guazhi.duty.selectors.leave import leave_actions
+
+    return leave_actions(actor=world.users["cadre"], leave=fresh(world, leave))
+
+
+def test_an_extension_is_never_given_a_shorter_chain_than_its_leave(world) -> None:  # type: ignore[no-untyped-def]
+    from guazhi.duty.models import LeaveApprovalRule
+
+    found = fixed_term(world)
+    personal = leave_type(world, "personal")
+    # An odd batch: short personal leave goes through two steps, a longer one through one.
+    LeaveApprovalRule.objects.create(
+        batch=found.batch_a,
+        leave_type=personal,
+        max_days=Decimal(2),
+        steps=["host_leader", "dispatch_admin"],
+    )
+    LeaveApprovalRule.objects.create(
+        batch=found.batch_a, leave_type=personal, max_days=Decimal(10), steps=["host_leader"]
+    )
+    leave = approved(world, MONDAY, TUESDAY)
+    assert leave.chain == ["host_leader", "dispatch_admin"]
+    extension = extend(world, leave, FRIDAY, today=MONDAY)
+    assert extension.chain == ["host_leader", "dispatch_admin"]
+
+
+def test_extension_refusals_give_dates_as_people_write_them(world) -> None:  # type: ignore[no-untyped-def]
+    fixed_term(world)
+    leave = approved(world, MONDAY, TUESDAY, end_half="am")
+    with pytest.raises(ValidationFailed) as error:
+        extend(world, leave, TUESDAY, "am", today=MONDAY)
+    assert error.value.detail == {
+        "end_date": "续假须从原请假结束后接续，结束时间不能早于2026年6月9日下午。"
+    }
+    with pytest.raises(InvalidTransition) as late:
+        extend(world, leave, FRIDAY, today=WEDNESDAY)
+    assert str(late.value.message) == (
+        "续假须在原请假结束（2026年6月9日）前提出；已超过的请先销假，或补办请假。"
+    )
+    assert LeaveRequest.objects.count() == 1
+
+
+def test_overdue_notifications_give_dates_as_people_write_them(
+    world, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    fixed_term(world)
+    leave = approved(world, THURSDAY, FRIDAY)
+    with django_capture_on_commit_callbacks(execute=True):
+        leave_advance(today=WEDNESDAY + dt.timedelta(days=7))
+    texts = dict(
+        Notification.objects.filter(key__startswith=f"leave:{leave.pk}:overdue").values_list(
+            "recipient__username", "text"
+        )
+    )
+    assert texts == {
+        "cadre": "您的请假（事假，2026年6月11日至2026年6月12日）已逾期未销假，请尽快返岗并销假。",
+        "host": "张三的请假已于2026年6月12日结束，至今未销假，已认定为逾期未销假。",
+    }
+
+
+def test_leave_entered_afterwards_ending_before_a_weekend_is_back_on_monday(world) -> None:  # type: ignore[no-untyped-def]
+    fixed_term(world)
+    leave = emergency(world, "host_leader", FRIDAY, FRIDAY, today=FRIDAY + dt.timedelta(days=4))
+    done = decide(world, leave, "host_leader", today=FRIDAY + dt.timedelta(days=4))
+    assert (done.state, done.returned_date, done.returned_half) == (
+        LeaveState.RETURNED,
+        FRIDAY + dt.timedelta(days=3),
+        "am",
+    )
+    # A morning's leave on a working day: back that afternoon.
+    morning = emergency(world, "cadre", THURSDAY, THURSDAY, today=FRIDAY, end_half="am")
+    done = decide(world, morning, "host_leader", today=FRIDAY)
+    assert (done.returned_date, done.returned_half) == (THURSDAY, "pm")

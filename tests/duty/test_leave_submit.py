@@ -100,7 +100,7 @@ def test_the_first_approver_is_notified(world, django_capture_on_commit_callback
         leave = ask(world, MONDAY, MONDAY + dt.timedelta(days=1))
     notes = Notification.objects.filter(key=f"leave:{leave.pk}:step:0")
     assert [(n.recipient.username, n.kind) for n in notes] == [("host", "leave.awaiting")]
-    assert notes[0].text == "张三的请假（事假 2天，2026-06-08至2026-06-09）等待您审批。"
+    assert notes[0].text == "张三的请假（事假 2天，2026年6月8日至2026年6月9日）等待您审批。"
 
 
 @pytest.mark.parametrize(
@@ -315,3 +315,37 @@ def test_a_completed_draft_is_submitted(world) -> None:  # type: ignore[no-untyp
         ["host_leader"],
         Decimal(2),
     )
+
+
+def test_the_chain_counts_working_days_whatever_the_type_counts(world) -> None:  # type: ignore[no-untyped-def]
+    fixed_term(world)
+    # Home-visit leave Friday to Monday: 4 calendar days taken, 2 working days: the host
+    # leader's alone ("up to 3 working days").
+    visit = ask(world, dt.date(2026, 6, 12), dt.date(2026, 6, 15), kind="home_visit")
+    assert (visit.days, visit.chain) == (Decimal("4"), ["host_leader"])
+    # Nine calendar days around a weekend are seven working days: two steps, not three.
+    longer = ask(world, dt.date(2026, 7, 6), dt.date(2026, 7, 14), kind="home_visit")
+    assert (longer.days, longer.chain) == (Decimal("9"), ["host_leader", "dispatch_admin"])
+
+
+def test_a_draft_is_counted_again_when_submitted(world) -> None:  # type: ignore[no-untyped-def]
+    fixed_term(world)
+    draft = leave_draft_save(
+        actor=world.users["cadre"],
+        assignment=record(world),
+        leave_type=leave_type(world, "personal"),
+        start_date=MONDAY,
+        end_date=MONDAY + dt.timedelta(days=1),
+        reason="办理房产手续",
+        stand_in="李明",
+        contact_phone="13912345678",
+    )
+    assert draft.days == Decimal(2)
+    # After the draft was saved, the admin made the Tuesday a local holiday.
+    WorkdayOverride.objects.create(
+        date=MONDAY + dt.timedelta(days=1), is_workday=False, note="地方节日"
+    )
+    submitted = leave_submit(actor=world.users["cadre"], leave=draft, today=MONDAY)
+    assert (submitted.state, submitted.days) == (LeaveState.PENDING, Decimal(1))
+    submitted.refresh_from_db()
+    assert submitted.days == Decimal(1)

@@ -303,3 +303,50 @@ def test_a_sick_note_is_read_by_those_who_read_the_leave(client, world) -> None:
     outsider = grant(UserFactory(username="lianhua"), Role.HOST_LEADER, world.township_b)
     client.force_login(outsider)
     assert client.get(download).status_code == 404
+
+
+def test_a_drafts_sick_note_is_the_persons_until_it_is_sent(client, world) -> None:  # type: ignore[no-untyped-def]
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from guazhi.core.attachments import attachments_of
+
+    sick = LeaveType.objects.get(batch=duty_world(world).batch_a, kind="sick")
+    as_user(client, world, "cadre")
+    note = SimpleUploadedFile("病假条.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n")
+    client.post(
+        create_url(world), {**form_data(world, leave_type=sick.pk), "file": note, "draft": "1"}
+    )
+    draft = LeaveRequest.objects.get()
+    assert draft.state == LeaveState.DRAFT
+    download = reverse(
+        "core:attachment_download", kwargs={"attachment_pk": attachments_of(draft).get().pk}
+    )
+    assert client.get(download).status_code == 200
+    client.logout()
+    as_user(client, world, "host_leader")
+    assert client.get(download).status_code == 404
+    client.logout()
+    as_user(client, world, "cadre")
+    client.post(reverse("duty:leave_submit", kwargs={"leave_pk": draft.pk}))
+    draft.refresh_from_db()
+    assert draft.state == LeaveState.PENDING
+    client.logout()
+    as_user(client, world, "host_leader")
+    assert client.get(download).status_code == 200
+
+
+def test_a_leave_not_taken_is_reported_back_from_its_page(client, world) -> None:  # type: ignore[no-untyped-def]
+    today = duty_world(world).today
+    leave = ask(world, today, today, kind="home_visit", today=today)
+    as_user(client, world, "host_leader")
+    client.post(
+        reverse("duty:leave_decide", kwargs={"leave_pk": leave.pk}),
+        {"decision": "approve", "step": 0},
+    )
+    client.logout()
+    as_user(client, world, "cadre")
+    url = reverse("duty:leave_return", kwargs={"leave_pk": leave.pk})
+    response = client.post(url, {"returned_date": today.isoformat(), "returned_half": "am"})
+    assert "已销假：请假未休，已撤回，1天退回额度。" in page(client.get(response["Location"]))
+    leave.refresh_from_db()
+    assert leave.state == LeaveState.WITHDRAWN

@@ -51,3 +51,40 @@ def test_a_detail_reads_in_words() -> None:
         == "原状态: 已确认；原因: 合并举办"
     )
     assert compact_detail({"fields": ["follow_up", "topics"]}) == "修改的项目: 后续跟进、谈话内容"
+
+
+def test_records_name_their_dates_as_people_write_them(world) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from guazhi.core.models import AuditEvent
+    from guazhi.duty.models import HeartTalk
+    from guazhi.duty.services.logs import log_entry_create
+    from guazhi.duty.services.talks import talk_record
+    from tests.duty.world import duty_world
+
+    found = duty_world(world)
+    day = found.today - dt.timedelta(days=1)
+    entry = log_entry_create(
+        actor=world.users["cadre"],
+        assignment=found.serving_a,
+        date=day,
+        category="走访",
+        title="走访辖区企业",
+        content="走访。",
+        today=found.today,
+    )
+    talk = talk_record(
+        actor=world.users["host_leader"],
+        assignment=found.serving_a,
+        held_on=day,
+        talker="赵书记",
+        topics="了解情况。",
+        today=found.today,
+    )
+    written = f"{day.year}年{day.month}月{day.day}日"
+    assert str(entry) == f"{written} 走访辖区企业"
+    assert str(HeartTalk.objects.get(pk=talk.pk)) == f"张三 · {written}"
+    assert (
+        AuditEvent.objects.get(action="log_entry.create").object_repr == f"{written} 走访辖区企业"
+    )
+    assert AuditEvent.objects.get(action="talk.record").object_repr == f"张三 · {written}"

@@ -12,7 +12,6 @@ from guazhi.duty.selectors.logs import (
     accomplishment_missing,
     log_batch_month,
     log_months,
-    log_period_summary,
     month_end,
     month_start,
 )
@@ -36,11 +35,27 @@ def log(assignment, day, *, accomplishment=False, quantities=(), category="走�
     return entry
 
 
+def months_back(today: dt.date, count: int) -> dt.date:
+    """The first day of the calendar month `count` months before today's. Counted from the
+    first of this month: today − 60 days is last month on 31 May (1 April), not two back."""
+    month = month_start(today)
+    for _step in range(count):
+        month = month_start(month - dt.timedelta(days=1))
+    return month
+
+
+def test_months_back_counts_calendar_months() -> None:
+    assert months_back(dt.date(2026, 5, 31), 2) == dt.date(2026, 3, 1)
+    assert months_back(dt.date(2026, 3, 1), 2) == dt.date(2026, 1, 1)
+    assert months_back(dt.date(2026, 1, 15), 2) == dt.date(2025, 11, 1)
+
+
 def hand_built_month(world):  # type: ignore[no-untyped-def]
-    """A month two months back, over for good: 张三 and 王五 in 第一组 (张三 did something, 王五
-    only logged), 赵六 in 第二组 at 石门乡 (did something), 钱七 in no group, who came after it."""
+    """The month two calendar months back, over for good: 张三 and 王五 in 第一组 (张三 did
+    something, 王五 only logged), 赵六 in 第二组 at 石门乡 (did something), 钱七 in no group, who
+    came after it."""
     found = duty_world(world)
-    month = month_start(found.today - dt.timedelta(days=60))
+    month = months_back(found.today, 2)
     first = Group.objects.create(batch=found.batch_a, name="第一组")
     second = Group.objects.create(batch=found.batch_a, name="第二组")
     shimen = UnitFactory(name="石门乡", kind="township", level="township", parent=world.district_a)
@@ -108,10 +123,10 @@ def test_compliance_per_person_and_group_for_a_hand_built_month(world):  # type:
     assert (totals.people, totals.compliant, totals.required, totals.entries) == (4, 2, 3, 4)
     assert totals.accomplishments == 2
     assert [(q.label, q.unit, q.total) for q in summary.quantities] == [
-        ("争取资金", "元", Decimal("100000")),
-        ("走访企业", "家", Decimal("15")),
+        ("争取资金", "元", Decimal("100000.00")),
+        ("走访企业", "家", Decimal("15.00")),
     ]
-    by_person = {p.assignment.cadre.name: [q.text for q in p.quantities] for p in summary.people}
+    by_person = {p.assignment.cadre.name: [str(q) for q in p.quantities] for p in summary.people}
     assert by_person["王五"] == ["争取资金 100000 元", "走访企业 2 家"]
     # One group at a time.
     first = Group.objects.get(name="第一组")
@@ -123,7 +138,7 @@ def test_compliance_per_person_and_group_for_a_hand_built_month(world):  # type:
         today=found.today,
     )
     assert [p.assignment.cadre.name for p in only_first.people] == ["王五", "张三"]
-    assert [q.text for q in only_first.quantities] == ["争取资金 100000 元", "走访企业 15 家"]
+    assert [str(q) for q in only_first.quantities] == ["争取资金 100000 元", "走访企业 15 家"]
 
 
 def test_the_host_leader_counts_only_the_people_of_the_host_unit(world):  # type: ignore[no-untyped-def]
@@ -139,7 +154,7 @@ def test_the_host_leader_counts_only_the_people_of_the_host_unit(world):  # type
         ("第一组", 1, 2),
         (None, 0, 0),
     ]
-    assert [q.text for q in summary.quantities] == ["争取资金 100000 元", "走访企业 15 家"]
+    assert [str(q) for q in summary.quantities] == ["争取资金 100000 元", "走访企业 15 家"]
 
 
 def test_a_batch_that_does_not_ask_marks_nobody(world):  # type: ignore[no-untyped-def]
@@ -155,7 +170,7 @@ def test_a_batch_that_does_not_ask_marks_nobody(world):  # type: ignore[no-untyp
 
 def test_the_batch_month_is_a_fixed_number_of_queries(world):  # type: ignore[no-untyped-def]
     found = duty_world(world)
-    month = month_start(found.today - dt.timedelta(days=60))
+    month = months_back(found.today, 2)
     log(found.serving_a, month, accomplishment=True, quantities=[("走访企业", 1, "家")])
     log_batch_month(actor=world.users["coordinator"], batch=found.batch_a, month=month)
     with CaptureQueriesContext(connection) as one:
@@ -197,10 +212,23 @@ def test_who_has_no_accomplishment_this_month(world):  # type: ignore[no-untyped
     assert sorted(a.cadre.name for a in missing) == ["王五", "钱七"]
 
 
-def test_a_period_summary_for_a_report(world):  # type: ignore[no-untyped-def]
-    month, zhang, *_rest = hand_built_month(world)
-    summary = log_period_summary(assignment=zhang, start=month, end=month_end(month))
-    assert summary.entries == 2
-    assert summary.by_category == [("会议", 1), ("走访", 1)]
-    assert [q.text for q in summary.quantities] == ["走访企业 13 家"]
-    assert [e.date for e in summary.accomplishments] == [month + dt.timedelta(days=3)]
+def test_quantity_totals_sort_by_pinyin_as_the_report_summary_does(world):  # type: ignore[no-untyped-def]
+    """安置 (an) before 培训 (pei), though 培 comes before 安 in code points; one person's totals
+    and the batch's alike, in the order a periodic report's summary (log_summary) gives."""
+    from guazhi.duty.selectors.log_summary import log_summary
+
+    found = duty_world(world)
+    month = months_back(found.today, 1)
+    log(
+        found.serving_a,
+        month + dt.timedelta(days=2),
+        quantities=[("培训", 20, "人次"), ("安置就业", 3, "人"), ("培训", 5, "人次")],
+    )
+    summary = log_batch_month(
+        actor=world.users["coordinator"], batch=found.batch_a, month=month, today=found.today
+    )
+    assert [str(q) for q in summary.quantities] == ["安置就业 3 人", "培训 25 人次"]
+    (person,) = summary.people
+    assert [str(q) for q in person.quantities] == ["安置就业 3 人", "培训 25 人次"]
+    report = log_summary(found.serving_a, month, month_end(month))
+    assert list(report.quantities) == summary.quantities

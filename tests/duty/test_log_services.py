@@ -6,6 +6,7 @@ import zlib
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from guazhi.core.attachments import attachments_of
 from guazhi.core.errors import Forbidden, InvalidTransition, ValidationFailed
@@ -298,3 +299,37 @@ def test_deleting_an_entry_removes_its_quantities_and_files(world):  # type: ign
     assert Attachment.objects.count() == 0
     event = AuditEvent.objects.get(action="log_entry.delete")
     assert event.detail["files"] == ["现场.png"] and event.detail["title"] == "走访辖区企业"
+
+
+def test_a_form_sent_twice_records_one_entry(world):  # type: ignore[no-untyped-def]
+    """The second submission of the same form answers with the first entry: one entry, one
+    set of quantities and files, one audit event."""
+
+    def send(**fields):  # type: ignore[no-untyped-def]
+        photo = SimpleUploadedFile("园区.png", png(), content_type="image/png")
+        arguments = {
+            "accomplishment": True,
+            "quantities": [
+                QuantityRow("走访企业", "13", "家"),
+                QuantityRow("争取资金", "100,000", "元"),
+            ],
+            "files": [photo],
+            **fields,
+        }
+        return create(world, **arguments)
+
+    first = send()
+    again = send()
+    assert again.pk == first.pk
+    assert WorkLogEntry.objects.count() == 1
+    assert LogQuantity.objects.count() == 2
+    assert Attachment.objects.count() == 1
+    assert AuditEvent.objects.filter(action="log_entry.create").count() == 1
+    # Not the same entry: another photo, another quantity, or the first one long ago.
+    other_photo = SimpleUploadedFile("园区.png", png(3, 3), content_type="image/png")
+    assert send(files=[other_photo]).pk != first.pk
+    assert send(quantities=[QuantityRow("走访企业", "14", "家")]).pk != first.pk
+    assert WorkLogEntry.objects.count() == 3
+    WorkLogEntry.objects.update(created_at=timezone.now() - dt.timedelta(minutes=6))
+    assert send().pk != first.pk
+    assert WorkLogEntry.objects.count() == 4

@@ -20,6 +20,18 @@ def _media(settings, tmp_path):  # type: ignore[no-untyped-def]
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+# Exactly what core.attachments keeps (KINDS and the names it knows them by): a phone offers
+# no HEIC or WebP photo the server would refuse.
+ACCEPTED = (
+    'accept="application/pdf,image/png,image/jpeg,image/gif,'
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document,"
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,"
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation,"
+    "application/msword,application/vnd.ms-excel,application/vnd.ms-powerpoint,text/plain,"
+    '.pdf,.png,.jpg,.gif,.docx,.xlsx,.pptx,.doc,.xls,.ppt,.txt,.jpeg,.jpe,.text,.log,.csv"'
+)
+
+
 def list_url(assignment: Assignment) -> str:
     return reverse("duty:log_list", kwargs={"assignment_pk": assignment.pk})
 
@@ -52,7 +64,7 @@ def test_a_cadre_logs_an_accomplishment_with_a_photo(world, client):  # type: ig
     body = page(client.get(list_url(found.serving_a)))
     assert 'enctype="multipart/form-data"' in body
     assert 'name="q1-label"' in body and 'name="q2-label"' in body and 'name="q3-label"' not in body
-    assert 'accept="image/*,' in body
+    assert ACCEPTED in body and "image/*" not in body
     photo = SimpleUploadedFile("园区.png", png(), content_type="image/png")
     response = client.post(list_url(found.serving_a), {**entry_data(found.today), "files": [photo]})
     assert response.status_code == 302 and response["Location"] == list_url(found.serving_a)
@@ -302,3 +314,122 @@ def test_an_entry_of_an_accepted_report_says_why_it_stays(world, client):  # typ
     response = client.get(edit)
     assert response["Location"] == detail_url(entry)
     assert f'<p class="message error">{why}</p>' in page(client.get(detail_url(entry)))
+
+
+def first_button(body: str, form_action: str) -> str:
+    """The first <button …> inside the form posting to `form_action`: the one a browser presses
+    when Enter is typed in a field (implicit submission)."""
+    form = body[body.index(f'action="{form_action}"') :]
+    start = form.index("<button")
+    return form[start : form.index("</button>", start) + len("</button>")]
+
+
+def test_enter_in_a_field_saves_and_does_not_add_a_row(world, client):  # type: ignore[no-untyped-def]
+    found = duty_world(world)
+    client = as_user(client, world, "cadre")
+    saving = (
+        '<button type="submit" class="nav-toggle" tabindex="-1" aria-hidden="true">保存</button>'
+    )
+    assert first_button(page(client.get(list_url(found.serving_a))), list_url(found.serving_a)) == (
+        saving
+    )
+    entry = WorkLogEntry.objects.create(
+        assignment=found.serving_a, date=found.today, category="走访", title="走访", content="走访"
+    )
+    edit = reverse("duty:log_entry_edit", kwargs={"log_entry_pk": entry.pk})
+    assert first_button(page(client.get(edit)), edit) == saving
+    # What that button sends (no add_row) saves the entry.
+    response = client.post(list_url(found.serving_a), entry_data(found.today))
+    assert response["Location"] == list_url(found.serving_a)
+    assert WorkLogEntry.objects.filter(title="走访园区企业").count() == 1
+
+
+def test_an_empty_file_is_named_on_the_form(world, client):  # type: ignore[no-untyped-def]
+    found = duty_world(world)
+    client = as_user(client, world, "cadre")
+    empty = SimpleUploadedFile("会议纪要.txt", b"", content_type="text/plain")
+    response = client.post(list_url(found.serving_a), {**entry_data(found.today), "files": [empty]})
+    assert field_error("files", "文件“会议纪要.txt”是空文件。") in page(response)
+    assert WorkLogEntry.objects.count() == 0
+
+
+def test_the_same_form_sent_twice_records_one_entry(world, client):  # type: ignore[no-untyped-def]
+    found = duty_world(world)
+    client = as_user(client, world, "cadre")
+    for _time in range(2):
+        photo = SimpleUploadedFile("园区.png", png(), content_type="image/png")
+        response = client.post(
+            list_url(found.serving_a), {**entry_data(found.today), "files": [photo]}
+        )
+        assert response["Location"] == list_url(found.serving_a)
+    (entry,) = WorkLogEntry.objects.all()
+    assert len(attachments_of(entry)) == 1
+    body = page(client.get(list_url(found.serving_a)))
+    assert body.count(f'<a href="{detail_url(entry)}">') == 1
+
+
+def log_queries(captured) -> list[str]:  # type: ignore[no-untyped-def]
+    return [q["sql"] for q in captured.captured_queries if "duty_worklogentry" in q["sql"]]
+
+
+def test_the_log_is_read_in_two_queries_and_more_in_one(world, client):  # type: ignore[no-untyped-def]
+    """The months' marks are one query (not one per month), the page one; 更多 through htmx
+    reads the next entries and nothing else of the page: no months, no form."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    found = duty_world(world)
+    make_entries(found.serving_a, found.today, 30)
+    client = as_user(client, world, "cadre")
+    client.get(list_url(found.serving_a))
+    with CaptureQueriesContext(connection) as whole:
+        body = page(client.get(list_url(found.serving_a)))
+    assert "记一条工作纪实" in body and "本月尚未做成" not in body  # today's entry is one
+    assert len(log_queries(whole)) == 2
+    last = WorkLogEntry.objects.get(title="第19天")
+    with CaptureQueriesContext(connection) as more:
+        fragment = page(
+            client.get(
+                list_url(found.serving_a),
+                {"after": f"{last.date.isoformat()}_{last.pk}"},
+                headers={"HX-Request": "true"},
+            )
+        )
+    assert "第20天" in fragment and "<form" not in fragment
+    assert len(log_queries(more)) == 1
+    assert len(more) <= len(whole) - 2
+    # A reader's page builds no entry form.
+    client = as_user(client, world, "coordinator")
+    body = page(client.get(list_url(found.serving_a)))
+    assert "记一条工作纪实" not in body and 'name="q1-label"' not in body
+
+
+def test_the_kept_blank_form_follows_the_batchs_categories(world, client):  # type: ignore[no-untyped-def]
+    from guazhi.duty.models import DutyRules
+
+    found = duty_world(world)
+    client = as_user(client, world, "cadre")
+    body = page(client.get(list_url(found.serving_a)))
+    assert body.count('<option value="招商引资">招商引资</option>') == 2  # the form, the filter
+    DutyRules.objects.filter(batch=found.batch_a).update(log_categories=["走访", "督导检查"])
+    body = page(client.get(list_url(found.serving_a)))
+    assert body.count('<option value="督导检查">督导检查</option>') == 2
+    assert '<option value="招商引资">' not in body
+
+
+def test_adding_a_row_while_correcting_posts_back_to_the_entry(world, client):  # type: ignore[no-untyped-def]
+    found = duty_world(world)
+    entry = WorkLogEntry.objects.create(
+        assignment=found.serving_a, date=found.today, category="走访", title="走访", content="走访"
+    )
+    edit = reverse("duty:log_entry_edit", kwargs={"log_entry_pk": entry.pk})
+    client = as_user(client, world, "cadre")
+    fragment = page(
+        client.post(
+            edit,
+            {**entry_data(found.today), "add_row": "1"},
+            headers={"HX-Request": "true"},
+        )
+    )
+    assert fragment.lstrip().startswith('<fieldset id="quantity-rows">')
+    assert f'hx-post="{edit}"' in fragment and 'name="q3-label"' in fragment

@@ -175,7 +175,7 @@ def test_chain_refusals_name_the_line(client, world) -> None:  # type: ignore[no
             "line-1-step_1": "host_leader",
         },
     )
-    assert "须有一行适用于全部假别、不设天数上限的审批规则" in page(response)
+    assert "须有一行适用于全部假别、不设工作日上限的审批规则" in page(response)
     assert chain_rows(world) == before
 
 
@@ -228,3 +228,72 @@ def test_the_report_frequency_is_fixed_once_a_report_exists(client, world) -> No
     # The other rules may still change while the frequency stays.
     assert client.post(url(world), general(report_frequency="monthly")).status_code == 302
     assert DutyRules.objects.get(batch=found.batch_a).report_due_days == 10
+
+
+def _types_data(world, **counting) -> dict:  # type: ignore[no-untyped-def]
+    """The leave types section as it stands, with `counting` changed by kind."""
+    data = {"section": "types"}
+    for leave_type in LeaveType.objects.filter(batch=duty_world(world).batch_a):
+        prefix = f"type-{leave_type.pk}"
+        data[f"{prefix}-counting"] = counting.get(leave_type.kind, leave_type.counting)
+        if leave_type.entitlement_by_service:
+            data[f"{prefix}-entitlement_by_service"] = "on"
+        data[f"{prefix}-active"] = "on"
+    return data
+
+
+def test_a_types_counting_is_fixed_once_it_has_requests(client, world) -> None:  # type: ignore[no-untyped-def]
+    from guazhi.duty.models import LeaveState
+    from guazhi.duty.services.leave import leave_draft_save
+    from tests.duty.test_leave_support import MONDAY, ask, fixed_term, leave_type, record
+
+    fixed_term(world)
+    # A draft alone does not fix it: it is counted again when sent.
+    leave_draft_save(
+        actor=world.users["cadre"],
+        assignment=record(world),
+        leave_type=leave_type(world, "home_visit"),
+        start_date=MONDAY,
+        end_date=MONDAY,
+    )
+    as_user(client, world, "coordinator")
+    assert client.post(url(world), _types_data(world, home_visit="working")).status_code == 302
+    assert leave_type(world, "home_visit").counting == "working"
+    assert ask(world, MONDAY, MONDAY, kind="personal").state == LeaveState.PENDING
+    response = client.post(url(world), _types_data(world, personal="calendar"))
+    assert response.status_code == 200
+    message = "“事假”已有提交过的请假，计算方式不能再更改（已计的天数须按原方式核算）。"
+    assert (
+        f'<ul class="errorlist" id="id_type-{leave_type(world, "personal").pk}-counting_error">'
+        f"<li>{message}</li>" in page(response)
+    )
+    assert leave_type(world, "personal").counting == "working"
+
+
+def test_a_gap_in_a_lines_steps_is_refused_naming_the_line(client, world) -> None:  # type: ignore[no-untyped-def]
+    as_user(client, world, "coordinator")
+    before = chain_rows(world)
+    response = client.post(
+        url(world),
+        {
+            "section": "chain",
+            "line-count": "2",
+            "line-1-max_days": "3",
+            "line-1-step_2": "host_leader",
+            "line-2-step_1": "host_leader",
+        },
+    )
+    assert response.status_code == 200
+    message = "第1行：审批环节须从第一步起依次填写，第1步不能空着。"
+    assert f'id="id_line-1-step_1_error"><li>{message}</li>' in page(response)
+    assert chain_rows(world) == before
+    with pytest.raises(ValidationFailed) as error:
+        leave_approval_rules_update(
+            actor=world.users["coordinator"],
+            batch=duty_world(world).batch_a,
+            lines=[ApprovalLine(None, None, ["host_leader", "", "coordinator"])],
+        )
+    assert error.value.detail == {
+        "lines.1.step_2": "第1行：审批环节须从第一步起依次填写，第2步不能空着。"
+    }
+    assert chain_rows(world) == before

@@ -147,3 +147,69 @@ def test_the_page_records_a_talk_with_the_leaders_name_offered(world, client):  
     assert response["Location"] == url
     body = page(client.get(url))
     assert "已记录谈心谈话。" in body and "谈思想" in body
+
+
+def test_only_the_recorder_and_the_batchs_coordinators_change_a_talk(world, client):  # type: ignore[no-untyped-def]
+    from guazhi.core.errors import Forbidden
+
+    found = duty_world(world)
+    talk = record(world)  # by the host leader
+    changes = {
+        "held_on": talk.held_on,
+        "talker": "赵书记",
+        "participants": "",
+        "topics": "改写别人的记录。",
+        "follow_up": "",
+        "today": found.today,
+    }
+    for role in ("group_leader", "dispatch_admin", "admin"):
+        with pytest.raises(Forbidden) as refused:
+            talk_update(actor=world.users[role], talk=talk, **changes)
+        assert refused.value.message == "谈心谈话记录只能由记录人或本批次的组织部门修改。"
+    talk.refresh_from_db()
+    assert (talk.topics, talk.participants) == (
+        "了解到岗以来的工作和生活情况，家中老人生病。",
+        "镇组织委员",
+    )
+    assert not AuditEvent.objects.filter(action="talk.update").exists()
+    url = reverse("duty:talk_list", kwargs={"assignment_pk": found.serving_a.pk})
+    edit = reverse("duty:talk_edit", kwargs={"talk_pk": talk.pk})
+    client = as_user(client, world, "group_leader")
+    body = page(client.get(url))
+    assert "家中老人生病" in body and f'href="{edit}"' not in body
+    response = client.post(
+        edit, {"held_on": talk.held_on.isoformat(), "talker": "钱", "topics": "改"}
+    )
+    assert response["Location"] == url
+    assert "谈心谈话记录只能由记录人或本批次的组织部门修改。" in page(client.get(url))
+    talk.refresh_from_db()
+    assert talk.talker == "赵书记"
+    # The recorder and the coordinator may; the page says who changed it last.
+    client = as_user(client, world, "coordinator")
+    assert f'href="{edit}"' in page(client.get(url))
+    response = client.post(
+        edit,
+        {
+            "held_on": talk.held_on.isoformat(),
+            "talker": "赵书记",
+            "participants": "镇组织委员",
+            "topics": talk.topics,
+            "follow_up": "组织部已协调县医院专家会诊。",
+        },
+    )
+    assert response["Location"] == url
+    body = page(client.get(url))
+    assert "<dt>最后修改</dt><dd>组织部王科长 · " in body
+    client = as_user(client, world, "host_leader")
+    assert f'href="{edit}"' in page(client.get(url))
+    assert "<dt>最后修改</dt><dd>组织部王科长 · " in page(client.get(edit))
+
+
+def test_a_talk_sent_twice_is_recorded_once(world):  # type: ignore[no-untyped-def]
+    first = record(world)
+    assert record(world).pk == first.pk
+    assert HeartTalk.objects.count() == 1
+    assert AuditEvent.objects.filter(action="talk.record").count() == 1
+    # Another leader's record of the same talk is theirs: kept.
+    assert record(world, role="coordinator").pk != first.pk
+    assert HeartTalk.objects.count() == 2

@@ -215,3 +215,53 @@ def test_the_monthly_reconciliation(world):  # type: ignore[no-untyped-def]
         (this, 2, 0, 0, [TaskStatus.AGREED, TaskStatus.PROPOSED]),
     ]
     assert (board.due, board.done, board.overdue, board.proposed) == (5, 2, 1, 1)
+
+
+def test_evidence_dated_after_the_tick_off_month_is_refused(world):  # type: ignore[no-untyped-def]
+    """Ticked off for last month, a task is proved by what was done by the end of last month:
+    an entry of this month is named and refused."""
+    found = duty_world(world)
+    last, this, _following = months(world)
+    task = DutyTask.objects.create(
+        assignment=found.serving_a, title="招商推介", target_month=last, state=TaskState.AGREED
+    )
+    in_time = entry(found.serving_a, last + dt.timedelta(days=3), title="推介会筹备")
+    too_late = entry(found.serving_a, this, title="签约仪式")
+    with pytest.raises(ValidationFailed) as refused:
+        task_tick_off(
+            actor=world.users["cadre"],
+            task=task,
+            note="已推介",
+            evidence=[in_time.pk, too_late.pk],
+            month=last,
+            today=found.today,
+        )
+    assert refused.value.detail == {
+        "evidence": f"佐证纪实“{this.year}年{this.month}月1日 签约仪式”晚于销号月份"
+        f"（{last.year}年{last.month}月），不能作为这个月的佐证。"
+    }
+    task.refresh_from_db()
+    assert (task.state, list(task.evidence.all())) == (TaskState.AGREED, [])
+    task_tick_off(
+        actor=world.users["cadre"],
+        task=task,
+        note="已推介",
+        evidence=[in_time.pk],
+        month=last,
+        today=found.today,
+    )
+    task.refresh_from_db()
+    assert (task.state, task.done_month, list(task.evidence.all())) == (
+        TaskState.DONE,
+        last,
+        [in_time],
+    )
+
+
+def test_a_proposal_sent_twice_makes_one_task(world):  # type: ignore[no-untyped-def]
+    first = propose(world)
+    assert propose(world).pk == first.pk
+    assert DutyTask.objects.count() == 1
+    assert AuditEvent.objects.filter(action="task.propose").count() == 1
+    assert propose(world, description="另一种做法").pk != first.pk
+    assert DutyTask.objects.count() == 2

@@ -101,3 +101,53 @@ def test_an_administrator_reads_the_list_but_agrees_nothing(world, client):  # t
     assert "任务清单须由接收单位领导确认。" in page(client.get(response["Location"]))
     task.refresh_from_db()
     assert task.state == TaskState.PROPOSED
+
+
+def test_ticking_off_offers_every_entry_of_the_term_by_month(world, client):  # type: ignore[no-untyped-def]
+    found = duty_world(world)
+    this = month_start(found.today)
+    task = DutyTask.objects.create(
+        assignment=found.serving_a, title="产业调研", target_month=this, state=TaskState.AGREED
+    )
+    early_day = found.serving_a.start_date + dt.timedelta(days=1)
+    early = WorkLogEntry.objects.create(
+        assignment=found.serving_a,
+        date=early_day,
+        category="调研",
+        title="到岗首周产业摸底",
+        content="走访",
+    )
+    last_month = month_start(this - dt.timedelta(days=1))
+    for day, title in ((last_month, "座谈"), (found.today, "形成调研报告")):
+        recent = WorkLogEntry.objects.create(
+            assignment=found.serving_a, date=day, category="调研", title=title, content="内容"
+        )
+    client = as_user(client, world, "cadre")
+    tick = reverse("duty:task_tick_off", kwargs={"task_pk": task.pk})
+    body = page(client.get(tick))
+    early_month = month_start(early_day)
+    # The first week of the term is offered, folded under its month; the latest months open.
+    assert (
+        f"<details>\n        <summary>{early_month.year}年{early_month.month}月（1条）</summary>"
+    ) in body
+    assert f"<details open>\n        <summary>{this.year}年{this.month}月（1条）</summary>" in body
+    assert (
+        f'<label><input type="checkbox" name="evidence" value="{early.pk}"> '
+        f"{early_day.year}年{early_day.month}月{early_day.day}日 到岗首周产业摸底</label>"
+    ) in body
+    # An id that is not one of the person's entries is named, not a bare "invalid choice".
+    response = client.post(
+        tick, {"month": f"{this:%Y-%m}", "note": "已完成", "evidence": [str(recent.pk), "999999"]}
+    )
+    assert field_error(
+        "evidence", "所选的工作纪实（编号999999）已不在本人的挂职期纪实中，请重新选择。"
+    ) in page(response)
+    # What was ticked stays ticked.
+    assert f'value="{recent.pk}" checked>' in page(response)
+    response = client.post(
+        tick,
+        {"month": f"{this:%Y-%m}", "note": "已完成", "evidence": [str(early.pk), str(recent.pk)]},
+    )
+    assert response["Location"] == list_url(found)
+    task.refresh_from_db()
+    assert sorted(e.pk for e in task.evidence.all()) == sorted([early.pk, recent.pk])

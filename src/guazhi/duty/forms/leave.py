@@ -171,7 +171,8 @@ class ReturnForm(GuazhiForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["returned_half"].help_text = _(
-            "回到岗位的那个半天：上午返岗选“上午”，下午才返岗选“下午”。提前返岗的，未休的天数退回额度。"
+            "回到岗位的那个半天：上午返岗选“上午”，下午才返岗选“下午”。提前返岗的，未休的天数退回额度；"
+            "请假没有休的，填请假开始的那个半天，请假撤回、天数全部退回。"
         )
 
     def return_fields(self) -> dict[str, Any]:

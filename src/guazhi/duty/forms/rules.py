@@ -130,7 +130,7 @@ class ApprovalLineForm(GuazhiForm):
     leave_type = forms.TypedChoiceField(
         label=_("假别"), required=False, coerce=int, empty_value=None
     )
-    max_days = _days(_("天数上限"))
+    max_days = _days(_("工作日上限"))
     step_1 = forms.ChoiceField(label=_("第一步"), required=False)
     step_2 = forms.ChoiceField(label=_("第二步"), required=False)
     step_3 = forms.ChoiceField(label=_("第三步"), required=False)
@@ -167,8 +167,9 @@ class ApprovalLineForm(GuazhiForm):
         pk = data.get("leave_type")
         max_days: Decimal | None = data.get("max_days")
         steps = [data.get(f"step_{index}") or "" for index in range(1, STEPS + 1)]
+        # Empty steps kept in place: the service refuses a gap and names the line.
         return ApprovalLine(
             leave_type=self.types.get(pk) if pk is not None else None,
             max_days=max_days,
-            steps=[step for step in steps if step],
+            steps=steps,
         )

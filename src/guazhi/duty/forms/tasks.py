@@ -59,7 +59,13 @@ class TaskTickOffForm(GuazhiForm):
         required=False,
         coerce=int,
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("选择证明这项任务已完成的工作纪实（可多选）。"),
+        help_text=_("选择证明这项任务已完成的工作纪实（可多选），按月份分组。"),
+        error_messages={
+            # The value is an entry's id: one deleted meanwhile, or not the person's own.
+            "invalid_choice": _(
+                "所选的工作纪实（编号%(value)s）已不在本人的挂职期纪实中，请重新选择。"
+            )
+        },
     )
 
     def __init__(

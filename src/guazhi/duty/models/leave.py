@@ -55,7 +55,8 @@ LEAVE_TRANSITIONS: dict[str, frozenset[str]] = {
     LeaveState.APPROVED: frozenset(
         {LeaveState.ON_LEAVE, LeaveState.WITHDRAWN, LeaveState.RETURNED, LeaveState.OVERDUE}
     ),
-    LeaveState.ON_LEAVE: frozenset({LeaveState.RETURNED, LeaveState.OVERDUE}),
+    # WITHDRAWN: reported back on or before its first half day: on leave by date, not taken.
+    LeaveState.ON_LEAVE: frozenset({LeaveState.RETURNED, LeaveState.OVERDUE, LeaveState.WITHDRAWN}),
     LeaveState.OVERDUE: frozenset({LeaveState.RETURNED}),
     LeaveState.REJECTED: frozenset(),
     LeaveState.WITHDRAWN: frozenset(),
@@ -130,7 +131,9 @@ class LeaveRequest(TimeStampedModel):
         ordering = ["-start_slot", "-id"]
         indexes = [
             models.Index(fields=["assignment", "start_slot"]),
-            models.Index(fields=["awaiting_role", "state"]),
+            # The approval inbox: the requests waiting for one role, person by person, in the
+            # order they wait (covers the inbox's filter and sort; see selectors.scope).
+            models.Index(fields=["awaiting_role", "state", "assignment", "submitted_at", "id"]),
             models.Index(fields=["state", "end_date"]),
         ]
         constraints = [

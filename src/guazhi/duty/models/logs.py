@@ -42,7 +42,11 @@ class WorkLogEntry(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.date:%Y-%m-%d} {self.title}"
+        # Read in the audit log and history: the date as the reader writes it (2026年11月23日).
+        # Imported here: the models module stays free of the template layer's imports.
+        from guazhi.core.jinja import format_date
+
+        return f"{format_date(self.date)} {self.title}"
 
 
 class LogQuantity(models.Model):
@@ -136,4 +140,6 @@ class HeartTalk(TimeStampedModel):
         ordering = ["-held_on", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.assignment.cadre} · {self.held_on:%Y-%m-%d}"
+        from guazhi.core.jinja import format_date
+
+        return f"{self.assignment.cadre} · {format_date(self.held_on)}"

@@ -6,11 +6,13 @@ decided by whoever holds the current step's role over the step's unit (can_act_o
 """
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Q, QuerySet, Window
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -19,7 +21,9 @@ from guazhi.core.errors import NotFound, ValidationFailed
 from guazhi.duty.models import (
     ApproverRole,
     AwayReport,
+    Half,
     LeaveDecision,
+    LeaveKind,
     LeaveLedgerEntry,
     LeaveRequest,
     LeaveState,
@@ -127,37 +131,41 @@ def leave_actions(*, actor: Any, leave: LeaveRequest, today: dt.date | None = No
             state in (LeaveState.ON_LEAVE, LeaveState.OVERDUE)
             or (state == LeaveState.APPROVED and begun)
         )
-        and not leave_is_continued(leave),
+        and not leave_is_continued(leave, approved_only=True),
         attach=entered and state not in (LeaveState.WITHDRAWN, LeaveState.REJECTED),
     )
 
 
-def leave_is_continued(leave: LeaveRequest) -> bool:
-    """Whether an extension (waiting or approved) carries the leave on: then the extension is
-    the one to extend or report back on."""
-    return LeaveRequest.objects.filter(
-        extends=leave,
-        state__in=(
-            LeaveState.PENDING,
-            LeaveState.APPROVED,
-            LeaveState.ON_LEAVE,
-            LeaveState.OVERDUE,
-            LeaveState.RETURNED,
-        ),
-    ).exists()
+# Extensions that carry a leave on: approved or beyond (the person is due back at their end).
+CONTINUING_STATES = (
+    LeaveState.APPROVED,
+    LeaveState.ON_LEAVE,
+    LeaveState.OVERDUE,
+    LeaveState.RETURNED,
+)
+
+
+def leave_is_continued(leave: LeaveRequest, *, approved_only: bool = False) -> bool:
+    """Whether an extension carries the leave on: then the extension is the one to extend
+    (one waiting counts: one extension at a time), or, `approved_only`, the one to report back
+    on and to be overdue on (one still waiting may be refused: the leave ends as approved)."""
+    states = CONTINUING_STATES if approved_only else (LeaveState.PENDING, *CONTINUING_STATES)
+    return LeaveRequest.objects.filter(extends=leave, state__in=states).exists()
 
 
 def step_approvers(assignment: Assignment, role: str) -> list[User]:
     """The active accounts holding `role`'s approver role over the step's unit (a grant on the
-    unit or above it, for every batch or for this one): whom to tell that a step waits."""
+    unit or above it, for every batch or for this one): whom to tell that a step waits. Never
+    the person themselves (a leader who is also seconded does not decide their own leave)."""
     _path_field, held_role = _STEP_UNIT[ApproverRole(role)]
     unit_ids = Organisation.ids_on(step_unit_path(assignment, role))
     holders = RoleAssignment.objects.filter(role=held_role, organisation_id__in=unit_ids).filter(
         Q(batch__isnull=True) | Q(batch_id=assignment.batch_id)
     )
-    return list(
-        User.objects.filter(pk__in=holders.values("user_id"), is_active=True).order_by("pk")
-    )
+    approvers = User.objects.filter(pk__in=holders.values("user_id"), is_active=True)
+    if assignment.cadre.user_id is not None:
+        approvers = approvers.exclude(pk=assignment.cadre.user_id)
+    return list(approvers.order_by("pk"))
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -170,12 +178,15 @@ def leave_queryset(actor: Any) -> QuerySet[LeaveRequest]:
     )
 
 
+def _hidden_draft(actor: Any, leave: LeaveRequest) -> bool:
+    """A draft is the person's own business: hidden from everyone else."""
+    return leave.state == LeaveState.DRAFT and not is_own(actor=actor, assignment=leave.assignment)
+
+
 def access_leave(*, actor: Any, pk: int) -> LeaveRequest:
     """One request the actor may read; NotFound for missing and forbidden alike."""
     leave = leave_queryset(actor).filter(pk=pk).select_related(*LEAVE_RELATED).first()
-    if leave is None or (
-        leave.state == LeaveState.DRAFT and not is_own(actor=actor, assignment=leave.assignment)
-    ):
+    if leave is None or _hidden_draft(actor, leave):
         raise NotFound()
     return leave
 
@@ -220,24 +231,115 @@ def leave_chain_of(leave: LeaveRequest) -> list[LeaveRequest]:
 
 
 def approval_inbox(*, actor: Any) -> QuerySet[LeaveRequest]:
-    """The requests waiting for a step the actor acts on, longest waiting first. The filter is
-    the indexed (awaiting_role, state) pair plus the unit paths; the page takes one slice, and
-    everything it shows comes joined."""
-    return (
-        LeaveRequest.objects.filter(awaiting_actor(actor))
-        .select_related(
-            "leave_type",
-            "assignment__cadre",
-            "assignment__host_unit",
-            "assignment__post",
-            "assignment__batch",
+    """The requests waiting for a step the actor acts on, longest waiting first: the rule and
+    the order only (approval_inbox_page loads what a page shows). Counted and sliced off the
+    (awaiting_role, state, assignment, submitted_at, id) index alone, without a join."""
+    return LeaveRequest.objects.filter(awaiting_actor(actor)).order_by("submitted_at", "id")
+
+
+@dataclass(frozen=True, slots=True)
+class InboxRow:
+    """What an inbox row shows of one request, labels already in the reader's language."""
+
+    pk: int
+    person: str
+    unit: str
+    post: str
+    leave_type: str
+    start_date: dt.date
+    start_half: str
+    end_date: dt.date
+    end_half: str
+    days: Decimal
+    submitted_at: dt.datetime | None
+    extension: bool
+    emergency: bool
+
+
+def approval_inbox_page(*, actor: Any, number: Any) -> Page:
+    """One page of the inbox (`number` as the request gave it: not a number gives the first
+    page, out of range the last, as Paginator.get_page does), as a Django Page for the pager.
+
+    Two queries whatever the number waiting: the page's ids with the count of them all (a
+    window over the index, no join, so nothing to plan over the requests of a whole batch),
+    then the page's own rows with the person, unit, post and type. Rows are plain values, not
+    models: a page of them costs what it shows."""
+    try:
+        wanted = int(number) if number is not None else 1
+    except (TypeError, ValueError):
+        wanted = 1
+    ordered = approval_inbox(actor=actor)
+    ids, total = _inbox_slice(ordered, wanted) if wanted >= 1 else ([], 0)
+    if not ids:  # nothing waits, or past the last page
+        total = ordered.count()
+        last = max(1, math.ceil(total / INBOX_PAGE_SIZE))
+        if total and wanted != last:
+            ids, total = _inbox_slice(ordered, last)
+        wanted = last
+    paginator = Paginator(range(total), INBOX_PAGE_SIZE)  # counts and numbers the pages only
+    return Page(_inbox_rows(ids), wanted, paginator)
+
+
+def _inbox_slice(ordered: QuerySet[LeaveRequest], number: int) -> tuple[list[int], int]:
+    """The ids on page `number` and how many wait in all."""
+    first = (number - 1) * INBOX_PAGE_SIZE
+    counted = ordered.annotate(total=Window(Count("pk"))).values_list("pk", "total")
+    found = list(counted[first : first + INBOX_PAGE_SIZE])
+    return [pk for pk, _total in found], (found[0][1] if found else 0)
+
+
+def _inbox_rows(ids: list[int]) -> list[InboxRow]:
+    if not ids:
+        return []
+    values = (
+        LeaveRequest.objects.filter(pk__in=ids)
+        .order_by()
+        .values(
+            "pk",
+            "start_date",
+            "start_half",
+            "end_date",
+            "end_half",
+            "days",
+            "submitted_at",
+            "extends_id",
+            "emergency",
+            "assignment__cadre__name",
+            "assignment__host_unit__name",
+            "assignment__post__title",
+            "leave_type__kind",
         )
-        .order_by("submitted_at", "id")
     )
+    found = {row["pk"]: row for row in values}
+    halves = {value: str(label) for value, label in Half.choices}
+    kinds = {value: str(label) for value, label in LeaveKind.choices}
+    return [
+        InboxRow(
+            pk=row["pk"],
+            person=row["assignment__cadre__name"],
+            unit=row["assignment__host_unit__name"],
+            post=row["assignment__post__title"],
+            leave_type=kinds[row["leave_type__kind"]],
+            start_date=row["start_date"],
+            start_half=halves.get(row["start_half"], ""),
+            end_date=row["end_date"],
+            end_half=halves.get(row["end_half"], ""),
+            days=row["days"],
+            submitted_at=row["submitted_at"],
+            extension=row["extends_id"] is not None,
+            emergency=row["emergency"],
+        )
+        for row in map(found.get, ids)
+        if row is not None  # decided between the two reads: left out rather than shown stale
+    ]
 
 
 def _can_read_attachment(actor: Any, leave: LeaveRequest) -> bool:
-    return leave_queryset(actor).filter(pk=leave.pk).exists()
+    """Whoever reads the request reads its files: a draft's only by the person (as
+    access_leave), so a leader does not open the sick note of a request never sent."""
+    if not leave_queryset(actor).filter(pk=leave.pk).exists():
+        return False
+    return not _hidden_draft(actor, leave)
 
 
 register_attachment_access(LeaveRequest, _can_read_attachment)
@@ -292,7 +394,28 @@ def service_years_unknown(assignment: Assignment) -> bool:
 AWAY_SHOWN = 50
 
 
+# What an inbox row of an away report shows.
+AWAY_FIELDS = (
+    "leave_date",
+    "leave_half",
+    "return_date",
+    "return_half",
+    "destination",
+    "reason",
+    "stand_in",
+    "assignment__cadre__name",
+    "assignment__host_unit__name",
+)
+
+
 def away_waiting(*, actor: Any) -> list[AwayReport]:
     """Away-from-post reports waiting for the actor's acknowledgement (the away area decides
-    whose), earliest trip first; the inbox shows the first AWAY_SHOWN."""
-    return list(away_awaiting_acknowledgement(actor)[:AWAY_SHOWN])
+    whose), earliest trip first; the inbox shows the first AWAY_SHOWN, with only what it shows."""
+    if not any(grant.role == Role.HOST_LEADER for grant in scopes_of(actor).grants):
+        return []  # nobody else acknowledges: no query to build
+    rows = away_awaiting_acknowledgement(actor).select_related(None)
+    return list(
+        rows.select_related("assignment__cadre", "assignment__host_unit").only(*AWAY_FIELDS)[
+            :AWAY_SHOWN
+        ]
+    )

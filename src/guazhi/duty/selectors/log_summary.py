@@ -35,13 +35,13 @@ def format_quantity(value: Decimal) -> str:
 CENTS = Decimal("0.01")
 
 
-def _total(value: Any) -> Decimal:
+def quantity_total(value: Any) -> Decimal:
     """A database sum as an exact Decimal of two places: SQLite may hand back an int for a sum
     of whole numbers (or a float), PostgreSQL a Decimal; the snapshot must not depend on it."""
     return Decimal(str(value)).quantize(CENTS)
 
 
-def _text_key(text: str) -> str:
+def quantity_text_key(text: str) -> str:
     """Chinese text sorts by pinyin, the way the rest of the interface sorts names."""
     return pinyin_key(text_syllables(text))
 
@@ -162,7 +162,7 @@ def log_summary(assignment: Assignment, start: dt.date, end: dt.date) -> LogSumm
     )
     by_category = tuple(
         CategoryCount(category, count)
-        for category, count in sorted(counts, key=lambda row: (-row[1], _text_key(row[0])))
+        for category, count in sorted(counts, key=lambda row: (-row[1], quantity_text_key(row[0])))
     )
     totals = list(
         LogQuantity.objects.filter(
@@ -174,9 +174,10 @@ def log_summary(assignment: Assignment, start: dt.date, end: dt.date) -> LogSumm
         .values_list("label", "unit", "total")
     )
     quantities = tuple(
-        QuantityTotal(label, unit, _total(total))
+        QuantityTotal(label, unit, quantity_total(total))
         for label, unit, total in sorted(
-            totals, key=lambda row: (_text_key(row[0]), row[0], _text_key(row[1]), row[1])
+            totals,
+            key=lambda row: (quantity_text_key(row[0]), row[0], quantity_text_key(row[1]), row[1]),
         )
     )
     accomplishments = tuple(

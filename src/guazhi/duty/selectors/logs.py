@@ -21,6 +21,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,11 +29,14 @@ from guazhi.core.attachments import kind_of, register_attachment_access
 from guazhi.core.errors import NotFound
 from guazhi.core.models import Attachment
 from guazhi.duty.models import DutyRules, LogQuantity, WorkLogEntry
+from guazhi.duty.selectors.log_summary import QuantityTotal, quantity_text_key, quantity_total
 from guazhi.duty.selectors.scope import duty_assignment_queryset
 from guazhi.duty.services.rules import duty_rules_of
 from guazhi.programmes.models import Assignment, Batch, Group
 
 PAGE_SIZE = 20
+# The fields a list of entries shows (log_entry_page).
+LIST_FIELDS = ("id", "assignment_id", "date", "category", "title", "content", "accomplishment")
 IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif"})
 
 
@@ -184,8 +188,12 @@ def log_entry_page(
 ) -> LogPage:
     """A page of the person's log, newest first, after the cursor `after` (from the previous
     page's `next_cursor`). `assignment` comes from access_duty_assignment for `actor`.
-    Three queries whatever the log's length: entries, their quantities, their files."""
-    entries = WorkLogEntry.objects.filter(assignment=assignment)
+    Three queries whatever the log's length: entries, their quantities, their files.
+
+    Every person's page of the log list runs this, so it is written for the cost of building
+    the queries as much as for the database: quantities and files are read by entry id
+    straight off their tables, without prefetch machinery or joins."""
+    entries = WorkLogEntry.objects.filter(assignment_id=assignment.pk)
     if month is not None:
         entries = entries.filter(date__gte=month_start(month), date__lte=month_end(month))
     if category:
@@ -197,20 +205,24 @@ def log_entry_page(
         day, pk = cursor
         # date <= day first: the index seeks to the cursor instead of walking past newer rows.
         entries = entries.filter(Q(date__lte=day), Q(date__lt=day) | Q(pk__lt=pk))
-    found = list(
-        entries.order_by("-date", "-id").prefetch_related(
-            Prefetch("quantities", LogQuantity.objects.order_by("id"))
-        )[: size + 1]
-    )
+    # What a list item shows: the timestamps and the author are left to the entry's own page.
+    found = list(entries.order_by("-date", "-id").only(*LIST_FIELDS)[: size + 1])
     shown = found[:size]
+    quantities: dict[int, list[LogQuantity]] = defaultdict(list)
     files: dict[int, list[EntryFile]] = defaultdict(list)
     if shown:
-        for attachment in Attachment.objects.filter(
-            content_type=ContentType.objects.get_for_model(WorkLogEntry),
-            object_id__in=[entry.pk for entry in shown],
-        ).order_by("created_at", "id"):
+        ids = [entry.pk for entry in shown]
+        for quantity in LogQuantity.objects.filter(entry_id__in=ids).order_by("id"):
+            quantities[quantity.entry_id].append(quantity)
+        for attachment in (
+            Attachment.objects.filter(
+                content_type=ContentType.objects.get_for_model(WorkLogEntry), object_id__in=ids
+            )
+            .order_by("created_at", "id")
+            .only("id", "object_id", "name", "mime_type", "size")
+        ):
             files[attachment.object_id].append(_entry_file(attachment))
-    rows = [EntryRow(entry, list(entry.quantities.all()), files[entry.pk]) for entry in shown]
+    rows = [EntryRow(entry, quantities[entry.pk], files[entry.pk]) for entry in shown]
     return LogPage(rows, _cursor(shown[-1]) if len(found) > size else "")
 
 
@@ -267,25 +279,26 @@ def log_months(
     today: dt.date | None = None,
     rules: DutyRules | None = None,
 ) -> list[MonthMark]:
-    """The term's months so far, newest first, each marked by the monthly rule. One query:
-    whether a month has an accomplishment is an EXISTS on the index, never a count of the log."""
+    """The term's months so far, newest first, each marked by the monthly rule. One query on
+    the index (assignment, accomplishment, date): the distinct months that hold an
+    accomplishment, never a count of the log."""
     today = today or timezone.localdate()
     months = term_months(assignment, until=today)
     required = (rules or _rules(assignment.batch)).monthly_accomplishment_required
-    found: dict[str, bool] = {}
+    done: set[dt.date] = set()
     if months:
-        checks = {
-            f"m{index}": Exists(
-                WorkLogEntry.objects.filter(
-                    assignment=OuterRef("pk"),
-                    accomplishment=True,
-                    date__gte=month,
-                    date__lte=month_end(month),
-                )
+        done = set(
+            WorkLogEntry.objects.filter(
+                assignment_id=assignment.pk,
+                accomplishment=True,
+                date__gte=months[0],
+                date__lte=month_end(months[-1]),
             )
-            for index, month in enumerate(months)
-        }
-        found = Assignment.objects.filter(pk=assignment.pk).annotate(**checks).values(*checks)[0]
+            .annotate(month=TruncMonth("date"))
+            .order_by()
+            .values_list("month", flat=True)
+            .distinct()
+        )
     return [
         MonthMark(
             month,
@@ -294,27 +307,29 @@ def log_months(
                 required=required,
                 assignment=assignment,
                 month=month,
-                accomplishments=int(bool(found.get(f"m{index}"))),
+                accomplishments=int(month in done),
                 today=today,
             ),
         )
-        for index, month in reversed(list(enumerate(months)))
+        for month in reversed(months)
     ]
 
 
-@dataclass(frozen=True)
-class QuantityTotal:
-    label: str
-    unit: str
-    total: Decimal
-
-    @property
-    def text(self) -> str:
-        return f"{self.label} {self.total.normalize():f} {self.unit}"
-
-
-def _totals(rows: dict[tuple[str, str], Decimal]) -> list[QuantityTotal]:
-    return [QuantityTotal(label, unit, total) for (label, unit), total in sorted(rows.items())]
+def _totals(rows: dict[tuple[str, str], Any]) -> list[QuantityTotal]:
+    """Totals by label and unit, sorted as the periodic report's summary sorts them (by the
+    label's pinyin, then the unit's), so a batch's tab and a person's report read alike."""
+    return [
+        QuantityTotal(label, unit, quantity_total(total))
+        for (label, unit), total in sorted(
+            rows.items(),
+            key=lambda row: (
+                quantity_text_key(row[0][0]),
+                row[0][0],
+                quantity_text_key(row[0][1]),
+                row[0][1],
+            ),
+        )
+    ]
 
 
 @dataclass
@@ -402,9 +417,9 @@ def log_batch_month(
         .values("entry__assignment", "label", "unit")
         .annotate(total=Sum("value"))
     ):
-        key = (total["label"], total["unit"])
-        per_person[total["entry__assignment"]][key] = total["total"]
-        batch_totals[key] += total["total"]
+        key, value = (total["label"], total["unit"]), quantity_total(total["total"])
+        per_person[total["entry__assignment"]][key] = value
+        batch_totals[key] += value
     result = BatchMonth(month, month_text(month), required, [], [], _totals(batch_totals))
     groups: dict[int | None, GroupMonth] = {}
     for assignment in assignments:
@@ -453,34 +468,4 @@ def accomplishment_missing(
                 date__lte=month_end(month),
             )
         )
-    )
-
-
-@dataclass(frozen=True)
-class PeriodSummary:
-    entries: int
-    accomplishments: list[WorkLogEntry]
-    by_category: list[tuple[str, int]]  # (category, entries), most first
-    quantities: list[QuantityTotal]
-
-
-def log_period_summary(*, assignment: Assignment, start: dt.date, end: dt.date) -> PeriodSummary:
-    """What a person's log says for a period (a periodic report's draft): entries per category,
-    quantity totals by label and unit, and the accomplishments. Three queries."""
-    entries = WorkLogEntry.objects.filter(assignment=assignment, date__gte=start, date__lte=end)
-    by_category = [
-        (row["category"], row["n"])
-        for row in entries.values("category").annotate(n=Count("id")).order_by("-n", "category")
-    ]
-    quantities: dict[tuple[str, str], Decimal] = {
-        (row["label"], row["unit"]): row["total"]
-        for row in LogQuantity.objects.filter(entry__in=entries)
-        .values("label", "unit")
-        .annotate(total=Sum("value"))
-    }
-    return PeriodSummary(
-        sum(n for _category, n in by_category),
-        list(entries.filter(accomplishment=True).order_by("date", "id")),
-        by_category,
-        _totals(quantities),
     )

@@ -23,7 +23,6 @@ from guazhi.orgs.models import Role
 from guazhi.orgs.scopes import scopes_of
 from guazhi.programmes.models import Assignment
 
-EVIDENCE_CHOICES_MAX = 100
 OPEN_STATES = (TaskState.PROPOSED, TaskState.AGREED)
 
 
@@ -49,7 +48,7 @@ def access_task(*, actor: Any, pk: int) -> DutyTask:
     return task
 
 
-def _holds(actor: Any, role: str, path: str, batch_id: int) -> bool:
+def holds_role(actor: Any, role: str, path: str, batch_id: int) -> bool:
     """The role itself over the unit at `path` for the batch. An administrator reads every list
     but agrees and drops nothing: that is the host unit's and the department's word."""
     return any(
@@ -60,12 +59,12 @@ def _holds(actor: Any, role: str, path: str, batch_id: int) -> bool:
 
 def can_agree_tasks(*, actor: Any, assignment: Assignment) -> bool:
     """The host leader over the person's host unit."""
-    return _holds(actor, Role.HOST_LEADER, assignment.host_unit.path, assignment.batch_id)
+    return holds_role(actor, Role.HOST_LEADER, assignment.host_unit.path, assignment.batch_id)
 
 
 def can_drop_tasks(*, actor: Any, assignment: Assignment) -> bool:
     """The host leader over the host unit, or a coordinator over the batch."""
-    return can_agree_tasks(actor=actor, assignment=assignment) or _holds(
+    return can_agree_tasks(actor=actor, assignment=assignment) or holds_role(
         actor, Role.COORDINATOR, assignment.batch.coordinating_org.path, assignment.batch_id
     )
 
@@ -207,14 +206,30 @@ def task_drop_reason(task: DutyTask) -> str:
 def evidence_choices(
     *, actor: Any, task: DutyTask, today: dt.date | None = None
 ) -> list[WorkLogEntry]:
-    """The person's entries offered as proof: from the earlier of the target month and last
-    month up to today, newest first (at most EVIDENCE_CHOICES_MAX). `task` comes from
-    access_task for `actor`."""
+    """The person's entries offered as proof: every entry of the term up to today, newest
+    first. A task worked on over months is proved by entries of any of them; the page groups
+    them by month (evidence_months). `task` comes from access_task for `actor`."""
     today = today or timezone.localdate()
-    last_month = month_start(month_start(today) - dt.timedelta(days=1))
-    start = max(min(task.target_month, last_month), term_bounds(task.assignment)[0])
+    start, end = term_bounds(task.assignment)
     return list(
-        WorkLogEntry.objects.filter(assignment_id=task.assignment_id, date__gte=start)
+        WorkLogEntry.objects.filter(
+            assignment_id=task.assignment_id, date__gte=start, date__lte=min(end, today)
+        )
         .order_by("-date", "-id")
-        .only("id", "date", "title", "category", "accomplishment")[:EVIDENCE_CHOICES_MAX]
+        .only("id", "date", "title", "category", "accomplishment")
     )
+
+
+@dataclass(frozen=True)
+class EvidenceMonth:
+    month: dt.date
+    label: str
+    entries: list[WorkLogEntry]
+
+
+def evidence_months(entries: list[WorkLogEntry]) -> list[EvidenceMonth]:
+    """`entries` (newest first) by month, newest month first."""
+    months: dict[dt.date, list[WorkLogEntry]] = {}
+    for entry in entries:
+        months.setdefault(month_start(entry.date), []).append(entry)
+    return [EvidenceMonth(month, month_text(month), rows) for month, rows in months.items()]

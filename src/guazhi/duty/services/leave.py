@@ -10,6 +10,7 @@ the first and is refused as overlapping.
 
 import datetime as dt
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from guazhi.core.attachments import attachment_store, attachments_of
 from guazhi.core.errors import Forbidden, InvalidTransition, ValidationFailed
+from guazhi.core.jinja import format_date
 from guazhi.duty.models import (
     Half,
     LeaveRequest,
@@ -31,10 +33,13 @@ from guazhi.duty.selectors.leave import (
     can_record_emergency,
     can_request_leave,
     is_leave_owner,
+    leave_chain_of,
     leave_is_continued,
 )
 from guazhi.duty.services.leave_checks import (
+    SETTLED_STATES,
     Period,
+    chain_days,
     chain_for,
     check_assignment_on_duty,
     check_balance,
@@ -45,6 +50,7 @@ from guazhi.duty.services.leave_checks import (
     check_start,
     check_type,
     leave_grants_ensure,
+    moment_text,
     refuse,
 )
 from guazhi.duty.services.leave_common import (
@@ -109,9 +115,31 @@ def _attachment_missing(leave_type: LeaveType) -> ValidationFailed:
     )
 
 
+def _chain_of(leave: LeaveRequest) -> list[str]:
+    """The steps the request goes through, chosen by its working days. An extension is part
+    of one absence with the leave it continues: its chain is chosen by the whole absence (the
+    days already approved and its own), and is never shorter than the leave's own chain, so
+    nobody reaches a long absence through short requests each a lower approver may grant."""
+    days = chain_days(leave.start_slot, leave.end_slot)
+    floor: list[str] = []
+    parent = leave.extends
+    if parent is not None:
+        days += sum(
+            (
+                chain_days(piece.start_slot, piece.end_slot)
+                for piece in leave_chain_of(parent)
+                if piece.state in SETTLED_STATES
+            ),
+            start=Decimal(0),
+        )
+        floor = [str(step) for step in parent.chain]
+    chain = chain_for(leave.assignment, leave.leave_type, days)
+    return floor if len(chain) < len(floor) else chain
+
+
 def _start_chain(leave: LeaveRequest) -> None:
     move(leave, LeaveState.PENDING)
-    leave.chain = chain_for(leave.assignment, leave.leave_type, leave.days)
+    leave.chain = _chain_of(leave)
     leave.step = 0
     leave.awaiting_role = leave.chain[0]
     leave.submitted_at = timezone.now()
@@ -163,13 +191,26 @@ def leave_submit(*, actor: Any, leave: LeaveRequest, today: dt.date | None = Non
     leave = lock_leave(leave)
     if leave.state != LeaveState.DRAFT:
         raise InvalidTransition(_("这份请假已经提交过了。"))
-    period = Period(leave.start_date, leave.start_half, leave.end_date, leave.end_half, leave.days)
+    # Counted again now: the work calendar (an admin's override) or the type's counting rule
+    # may have changed since the draft was saved, and the days are fixed from submission on.
+    period = check_period(
+        leave.leave_type, leave.start_date, leave.start_half, leave.end_date, leave.end_half
+    )
+    leave.days = period.days
     _check_request(leave, actor=actor, today=today, period=period)
     if leave.leave_type.attachment_required and not attachments_of(leave).exists():
         raise _attachment_missing(leave.leave_type)
     _start_chain(leave)
     leave.save(
-        update_fields=["state", "chain", "step", "awaiting_role", "submitted_at", "updated_at"]
+        update_fields=[
+            "state",
+            "days",
+            "chain",
+            "step",
+            "awaiting_role",
+            "submitted_at",
+            "updated_at",
+        ]
     )
     audit_leave(actor, "leave.submit", leave, chain=leave.chain)
     after_commit(notify_step, leave)
@@ -312,7 +353,7 @@ def leave_extend(
     today: dt.date | None = None,
 ) -> LeaveRequest:
     """续假: more leave of the same type, from the half day after `leave` ends, asked before
-    that end; the batch's chain rules apply to the extension's own days. Once approved, the
+    that end; its chain is chosen by the whole absence (see _chain_of). Once approved, the
     person is on leave until the extension's end and reports back on it."""
     today = today or timezone.localdate()
     if not is_leave_owner(actor=actor, leave=leave):
@@ -327,7 +368,7 @@ def leave_extend(
     if today > parent.end_date:
         raise InvalidTransition(
             _("续假须在原请假结束（%(end)s）前提出；已超过的请先销假，或补办请假。")
-            % {"end": parent.end_date.isoformat()}
+            % {"end": format_date(parent.end_date)}
         )
     if leave_is_continued(parent):
         raise InvalidTransition(_("这份请假已有续假申请，请在续假上继续办理。"))
@@ -336,7 +377,7 @@ def leave_extend(
         raise refuse(
             "end_date",
             _("续假须从原请假结束后接续，结束时间不能早于%(date)s。")
-            % {"date": start_date.isoformat()},
+            % {"date": moment_text(start_date, start_half)},
         )
     extension = _create_and_submit(
         actor=actor,
@@ -366,7 +407,9 @@ def leave_withdraw(
     *, actor: Any, leave: LeaveRequest, today: dt.date | None = None
 ) -> LeaveRequest:
     """Withdraw a draft, a request waiting for approval, or approved leave not yet begun (its
-    days go back to the balance)."""
+    days go back to the balance). The leave's extensions, none of them begun either, are
+    withdrawn with it (approved ones give their days back): an absence that is not taken
+    cannot be continued."""
     today = today or timezone.localdate()
     if not (is_leave_owner(actor=actor, leave=leave) or leave.created_by_id == actor.pk):
         raise Forbidden(_("只有本人或填报人可以撤回请假。"))
@@ -374,7 +417,9 @@ def leave_withdraw(
     leave = lock_leave(leave)
     was = leave.state
     if was == LeaveState.APPROVED and leave.start_date <= today:
-        raise InvalidTransition(_("请假已经开始，不能撤回；提前返岗请销假。"))
+        raise InvalidTransition(
+            _("请假已经开始，不能撤回：请销假；没有休的，返岗时间填请假开始的那个半天。")
+        )
     if was not in (LeaveState.DRAFT, LeaveState.PENDING, LeaveState.APPROVED):
         raise InvalidTransition(
             _("请假当前为“%(state)s”，不能撤回。") % {"state": leave.get_state_display()}
@@ -385,7 +430,29 @@ def leave_withdraw(
     if was == LeaveState.APPROVED:
         ledger_write(leave, LedgerKind.GIVE_BACK, leave.days, actor=actor, note="撤回已批准的请假")
     audit_leave(actor, "leave.withdraw", leave, previous_state=was)
+    if was == LeaveState.APPROVED:
+        _withdraw_extensions(leave, actor=actor)
     return leave
+
+
+def _withdraw_extensions(leave: LeaveRequest, *, actor: Any) -> None:
+    """The extensions that continue a withdrawn leave (and theirs), withdrawn with it."""
+    later = [piece.pk for piece in leave_chain_of(leave) if piece.start_slot > leave.start_slot]
+    pieces = (
+        LeaveRequest.objects.select_for_update(no_key=True, of=("self",))
+        .filter(pk__in=later, state__in=(LeaveState.PENDING, LeaveState.APPROVED))
+        .select_related("leave_type")
+        .order_by("start_slot", "pk")
+    )
+    for piece in pieces:
+        piece.assignment = leave.assignment
+        was = piece.state
+        move(piece, LeaveState.WITHDRAWN)
+        piece.awaiting_role = ""
+        piece.save(update_fields=["state", "awaiting_role", "updated_at"])
+        if was == LeaveState.APPROVED:
+            ledger_write(piece, LedgerKind.GIVE_BACK, piece.days, actor=actor, note="原请假已撤回")
+        audit_leave(actor, "leave.withdraw", piece, previous_state=was, extends=piece.extends_id)
 
 
 @transaction.atomic

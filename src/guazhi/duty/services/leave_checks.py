@@ -15,14 +15,18 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from guazhi.core.audit import audit_record
+from guazhi.core.calendar import add_working_days, is_workday
 from guazhi.core.errors import ValidationFailed
+from guazhi.core.i18n import Message
 from guazhi.core.jinja import format_date
-from guazhi.duty.counting import leave_days
+from guazhi.duty.counting import leave_days, slot_days
 from guazhi.duty.models import (
     HOLDING_STATES,
     ApproverRole,
+    CountingRule,
     Half,
     LeaveApprovalRule,
     LeaveLedgerEntry,
@@ -31,6 +35,7 @@ from guazhi.duty.models import (
     LeaveType,
     LedgerKind,
     half_slot,
+    slot_day,
 )
 from guazhi.programmes.models import Assignment, AssignmentState
 
@@ -61,6 +66,14 @@ ANNUAL_UNKNOWN_SERVICE = Decimal(5)
 def days_text(days: Decimal) -> str:
     """2 rather than 2.0, 1.5 as it is."""
     return str(int(days)) if days == days.to_integral_value() else str(days.normalize())
+
+
+def date_message(day: dt.date) -> Message:
+    """A date inside a message kept for later (a notification): 2026年6月9日, put in the
+    reader's language when it is read."""
+    return Message(
+        gettext_noop("%(year)s年%(month)s月%(day)s日"), year=day.year, month=day.month, day=day.day
+    )
 
 
 def moment_text(day: dt.date, half: str) -> str:
@@ -365,9 +378,29 @@ def leave_grants_ensure(assignment: Assignment, *, actor: Any = None) -> list[Le
 # --- the approval chain --------------------------------------------------------------------
 
 
+def chain_days(start_slot: int, end_slot: int) -> Decimal:
+    """The days that choose a leave's approval chain: its working days, whatever the type
+    counts. The tiers are "up to 3 working days the host unit's leader, …", so four days of
+    home-visit leave over a weekend (two working days) are the host leader's alone."""
+    return slot_days(CountingRule.WORKING_DAYS, start_slot, end_slot)
+
+
+def next_working_slot(slot: int) -> int:
+    """The first working half day after `slot`: where someone whose leave ended then is due
+    back (Friday afternoon's leave → Monday morning, or the morning after a holiday)."""
+    day, half = slot_day(slot + 1)
+    if half == Half.PM:
+        if is_workday(day):
+            return slot + 1
+        day += dt.timedelta(days=1)
+    # The first working day from `day` on (add_working_days counts from the day before it).
+    return half_slot(add_working_days(day - dt.timedelta(days=1), 1), Half.AM)
+
+
 def chain_for(assignment: Assignment, leave_type: LeaveType, days: Decimal) -> list[str]:
-    """The batch's steps for this type and length: type-specific lines first, then general
-    ones, each by ascending day limit (blank: no limit); the first line that fits."""
+    """The batch's steps for this type and length (`days`: working days, see chain_days):
+    type-specific lines first, then general ones, each by ascending day limit (blank: no
+    limit); the first line that fits."""
     rules = LeaveApprovalRule.objects.filter(batch_id=assignment.batch_id)
     ordered = sorted(
         rules,

@@ -20,15 +20,20 @@ from guazhi.duty.models import (
     LeaveState,
 )
 from guazhi.duty.selectors.leave import step_approvers
-from guazhi.duty.services.leave_checks import days_text
+from guazhi.duty.services.leave_checks import date_message, days_text
 from guazhi.programmes.models import Assignment
 
 
 def lock_assignment(assignment: Assignment) -> Assignment:
     """Lock the person's row for the rest of the transaction and refresh its state: every
-    request of the person is checked under this lock. The caller's object keeps its joins."""
+    request of the person is checked under this lock. The caller's object keeps its joins.
+
+    FOR NO KEY UPDATE (PostgreSQL; other databases lock as they do): the row's key never
+    changes here, and a plain FOR UPDATE would also block the FOR KEY SHARE that every insert
+    referencing the person takes to check its foreign key, so a page writing the term's grants
+    beside a submit writing the same grants deadlocked (each waiting for the other)."""
     state = (
-        Assignment.objects.select_for_update()
+        Assignment.objects.select_for_update(no_key=True)
         .filter(pk=assignment.pk)
         .values_list("state", flat=True)
         .first()
@@ -40,8 +45,9 @@ def lock_assignment(assignment: Assignment) -> Assignment:
 
 
 def lock_leave(leave: LeaveRequest) -> LeaveRequest:
-    """The leave's row as it is now, locked; joined objects taken from the caller's copy."""
-    locked = LeaveRequest.objects.select_for_update().filter(pk=leave.pk).first()
+    """The leave's row as it is now, locked (FOR NO KEY UPDATE, as lock_assignment: decisions,
+    ledger rows and extensions refer to it); joined objects taken from the caller's copy."""
+    locked = LeaveRequest.objects.select_for_update(no_key=True).filter(pk=leave.pk).first()
     if locked is None:
         raise NotFound()
     locked.assignment = leave.assignment
@@ -86,8 +92,8 @@ def _leave_message(msgid: str, leave: LeaveRequest, **params: Any) -> Message:
         name=leave.assignment.cadre.name,
         type=label_message(LeaveKind(leave.leave_type.kind).label),
         days=days_text(leave.days),
-        start=leave.start_date.isoformat(),
-        end=leave.end_date.isoformat(),
+        start=date_message(leave.start_date),
+        end=date_message(leave.end_date),
         **params,
     )
 

@@ -24,12 +24,14 @@ from guazhi.duty.models import (
     LedgerKind,
     slot_day,
 )
+from guazhi.duty.selectors.leave import is_leave_owner
 from guazhi.duty.selectors.scope import can_act_on_step
 from guazhi.duty.services.leave_checks import (
     SETTLED_STATES,
     Period,
     check_balance,
     check_no_overlap,
+    next_working_slot,
     refuse,
 )
 from guazhi.duty.services.leave_common import (
@@ -71,6 +73,10 @@ def leave_decide(
         raise InvalidTransition(
             _("这一审批环节已经处理过了（可能由其他审批人办理），请查看最新状态。")
         )
+    # Behind the scope rules, which leave a person out of their own leave's steps: a leader
+    # who is also seconded never decides their own request, whatever roles they hold.
+    if is_leave_owner(actor=actor, leave=locked):
+        raise Forbidden(_("不能审批本人的请假。"))
     if not can_act_on_step(actor=actor, leave=locked):
         raise Forbidden(
             _("当前环节由%(role)s审批，您不能办理。")
@@ -115,7 +121,8 @@ def leave_decide(
 def _approve(leave: LeaveRequest, *, assignment: Assignment, actor: Any, today: dt.date) -> None:
     """The last approval: re-checked against leave settled meanwhile (an overlapping request
     approved a moment ago, a balance spent), then the days are taken. Leave already begun
-    starts at once; leave entered afterwards that is already over counts as reported back."""
+    starts at once; leave entered afterwards that is already over counts as reported back, on
+    the first working half day after it ended."""
     period = Period(leave.start_date, leave.start_half, leave.end_date, leave.end_half, leave.days)
     try:
         check_no_overlap(assignment, period, exclude=[leave.pk], states=SETTLED_STATES)
@@ -133,7 +140,7 @@ def _approve(leave: LeaveRequest, *, assignment: Assignment, actor: Any, today: 
     ledger_write(leave, LedgerKind.TAKE, -leave.days, actor=actor)
     if leave.start_date <= today:
         if leave.end_date < today and leave.emergency:
-            leave.returned_date, leave.returned_half = slot_day(leave.end_slot + 1)
+            leave.returned_date, leave.returned_half = slot_day(next_working_slot(leave.end_slot))
             leave.returned_at = timezone.now()
             move(leave, LeaveState.RETURNED)
         else:

@@ -3,8 +3,10 @@
 One absence may be several requests: a leave and its extensions (续假). Reporting back on any of
 them settles them all: the pieces before the return end where they ended (each continued by
 the next), the piece the person came back from ends the half day before the return (an early
-return recounts its days and gives the difference back in the ledger), pieces that had not
-begun are withdrawn with their days given back, and an extension still waiting is withdrawn.
+return recounts its days and gives the difference back in the ledger), pieces starting at or
+after the return are withdrawn with their days given back (begun by date or not: nobody was
+away for them), and an extension still waiting is withdrawn. A return on the half day the leave
+began says it was not taken at all: every piece is withdrawn and its days given back.
 """
 
 import datetime as dt
@@ -28,7 +30,7 @@ from guazhi.duty.selectors.leave import (
     leave_is_continued,
     step_approvers,
 )
-from guazhi.duty.services.leave_checks import days_text, moment_text, refuse
+from guazhi.duty.services.leave_checks import date_message, days_text, moment_text, refuse
 from guazhi.duty.services.leave_common import (
     after_commit,
     audit_leave,
@@ -44,19 +46,27 @@ from guazhi.duty.services.rules import duty_rules_of
 OPEN_STATES = (LeaveState.APPROVED, LeaveState.ON_LEAVE, LeaveState.OVERDUE)
 
 
-def notify_returned(leave: LeaveRequest) -> None:
-    """After commit: the return is reported to the approver (the chain's first step)."""
+def notify_returned(leave: LeaveRequest, returned: dt.date) -> None:
+    """After commit: the return is reported to the approver (the chain's first step); a leave
+    not taken at all (withdrawn on the return) is reported as such."""
     from guazhi.core.notifications import notify
 
     if not leave.chain:
         return
-    assert leave.returned_date is not None
-    message = Message(
-        gettext_noop("%(name)s已销假：%(date)s返岗，实际休假%(days)s天。"),
-        name=leave.assignment.cadre.name,
-        date=leave.returned_date.isoformat(),
-        days=days_text(leave.days),
-    )
+    if leave.state == LeaveState.WITHDRAWN:
+        message = Message(
+            gettext_noop("%(name)s已销假：%(date)s起的请假未休，已撤回，%(days)s天退回额度。"),
+            name=leave.assignment.cadre.name,
+            date=date_message(leave.start_date),
+            days=days_text(leave.days),
+        )
+    else:
+        message = Message(
+            gettext_noop("%(name)s已销假：%(date)s返岗，实际休假%(days)s天。"),
+            name=leave.assignment.cadre.name,
+            date=date_message(returned),
+            days=days_text(leave.days),
+        )
     for user in step_approvers(leave.assignment, leave.chain[0]):
         notify(
             recipient=user,
@@ -77,7 +87,7 @@ def notify_overdue(leave: LeaveRequest) -> None:
     message = Message(
         gettext_noop("%(name)s的请假已于%(end)s结束，至今未销假，已认定为逾期未销假。"),
         name=leave.assignment.cadre.name,
-        end=leave.end_date.isoformat(),
+        end=date_message(leave.end_date),
     )
     for user in step_approvers(leave.assignment, leave.chain[0]):
         notify(
@@ -99,7 +109,8 @@ def leave_return(
     today: dt.date | None = None,
 ) -> LeaveRequest:
     """销假: the person (or the host unit's leader for them) reports the day and half they were
-    back at work. Returns the request the person came back from."""
+    back at work. Returns the request the person came back from; when they were back on the
+    half day the leave began (not taken at all), the first request, withdrawn."""
     today = today or timezone.localdate()
     if not (
         is_leave_owner(actor=actor, leave=leave)
@@ -115,7 +126,7 @@ def leave_return(
     assignment = lock_assignment(leave.assignment)
     ids = [piece.pk for piece in leave_chain_of(leave)]
     pieces = list(
-        LeaveRequest.objects.select_for_update(of=("self",))
+        LeaveRequest.objects.select_for_update(no_key=True, of=("self",))
         .filter(pk__in=ids)
         .select_related("leave_type")
         .order_by("start_slot", "pk")
@@ -129,14 +140,15 @@ def leave_return(
             _("请假当前为“%(state)s”，不能销假。") % {"state": leave.get_state_display()}
         )
     back = half_slot(returned_date, returned_half)
-    if back <= open_pieces[0].start_slot:
+    if back < open_pieces[0].start_slot:
         raise refuse(
             "returned_date",
-            _("返岗时间须晚于请假开始时间（%(start)s）；没有休的请假请撤回。")
+            _("返岗时间不能早于请假开始时间（%(start)s）；请假没有休的，返岗时间填开始的那个半天。")
             % {"start": moment_text(open_pieces[0].start_date, open_pieces[0].start_half)},
         )
-    came_back_from = max(
-        (piece for piece in open_pieces if piece.start_slot < back), key=lambda p: p.start_slot
+    away_for = [piece for piece in open_pieces if piece.start_slot < back]
+    came_back_from = (
+        max(away_for, key=lambda piece: piece.start_slot) if away_for else open_pieces[0]
     )
     now = timezone.now()
     for piece in pieces:
@@ -154,22 +166,27 @@ def leave_return(
             _withdraw_unbegun(piece, actor=actor)
             continue
         _settle(piece, back=back, last=piece is came_back_from, actor=actor, now=now)
-    after_commit(notify_returned, came_back_from)
+    after_commit(notify_returned, came_back_from, returned_date)
     return came_back_from
 
 
 def _withdraw_unbegun(piece: LeaveRequest, *, actor: Any) -> None:
-    """A piece (an extension) the person came back before: nothing of it was taken."""
-    if piece.state != LeaveState.APPROVED:
+    """A piece the person was back before (an extension, or the whole leave not taken):
+    nothing of it was taken, even if its first day has come (on leave by the daily move)."""
+    was = piece.state
+    if was not in (LeaveState.APPROVED, LeaveState.ON_LEAVE):
+        # Overdue: the person did not report back for days after it ended; a return dated
+        # before it began contradicts that, and is more likely a slip than the truth.
         raise refuse(
             "returned_date",
-            _("返岗时间早于续假的开始时间（%(start)s），请核对返岗日期。")
+            _("返岗时间早于已逾期请假的开始时间（%(start)s），请核对返岗日期。")
             % {"start": moment_text(piece.start_date, piece.start_half)},
         )
     move(piece, LeaveState.WITHDRAWN)
     piece.save(update_fields=["state", "updated_at"])
-    ledger_write(piece, LedgerKind.GIVE_BACK, piece.days, actor=actor, note="提前返岗，续假未休")
-    audit_leave(actor, "leave.withdraw", piece, previous_state=LeaveState.APPROVED, on_return=True)
+    note = "提前返岗，续假未休" if piece.extends_id is not None else "请假未休"
+    ledger_write(piece, LedgerKind.GIVE_BACK, piece.days, actor=actor, note=note)
+    audit_leave(actor, "leave.withdraw", piece, previous_state=was, on_return=True)
 
 
 def _settle(piece: LeaveRequest, *, back: int, last: bool, actor: Any, now: dt.datetime) -> None:
@@ -223,7 +240,7 @@ def leave_advance(*, today: dt.date | None = None) -> dict[str, int]:
     for pk in due.values_list("pk", flat=True).order_by("pk"):
         with transaction.atomic():
             leave = (
-                LeaveRequest.objects.select_for_update()
+                LeaveRequest.objects.select_for_update(no_key=True)
                 .filter(pk=pk, state=LeaveState.APPROVED, start_date__lte=today)
                 .first()
             )
@@ -255,11 +272,13 @@ def leave_advance(*, today: dt.date | None = None) -> dict[str, int]:
             thresholds[batch.pk] = duty_rules_of(batch).overdue_after_working_days
         if today <= add_working_days(candidate.end_date, thresholds[batch.pk]):
             continue
-        if leave_is_continued(candidate):  # the extension is the one to report back on
+        # An approved extension moves the day the person is due back: it is the one to report
+        # back on. One still waiting does not: until it is approved, the leave ends as it was.
+        if leave_is_continued(candidate, approved_only=True):
             continue
         with transaction.atomic():
             leave = (
-                LeaveRequest.objects.select_for_update()
+                LeaveRequest.objects.select_for_update(no_key=True)
                 .filter(pk=candidate.pk, state__in=(LeaveState.APPROVED, LeaveState.ON_LEAVE))
                 .first()
             )

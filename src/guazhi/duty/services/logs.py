@@ -6,9 +6,15 @@ accepted is closed: the group leader accepted what the log said, so nothing in t
 added, changed or removed afterwards. Quantities are rows of label / value / unit; a row left
 blank is ignored, a row half filled is named ("第2行工作量：请填写单位。"). Files are checked by
 their content (core.attachments), and the entry keeps at most MAX_FILES of them.
+
+A form sent twice (a double tap on a slow phone) records one entry: creating locks the
+person's assignment row, and inside that lock an identical entry written by the same person in
+the last DUPLICATE_WINDOW (same fields, same quantities, the same files by SHA-256) is the
+answer instead of a second one.
 """
 
 import datetime as dt
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -42,6 +48,8 @@ MAX_FILES = 9  # a phone's photo picker offers nine at a time; more belongs in a
 # LogQuantity.value: 14 digits, 2 after the point.
 VALUE_MAX = Decimal("999999999999.99")
 ENTRY_FIELDS = ["date", "category", "title", "content", "accomplishment"]
+# How long after an entry the same entry sent again is taken for the same form sent twice.
+DUPLICATE_WINDOW = dt.timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -237,9 +245,16 @@ def log_entry_create(
     files: Sequence[Any] = (),
     today: dt.date | None = None,
 ) -> WorkLogEntry:
-    """A new entry on the cadre's own active assignment, with its quantities and files."""
+    """A new entry on the cadre's own active assignment, with its quantities and files; the
+    entry the same person recorded moments ago when this one is identical to it (the same form
+    sent twice), and then nothing is written."""
     today = today or timezone.localdate()
-    assignment = Assignment.objects.select_related("batch").get(pk=assignment.pk)
+    # The person's row is the lock two submissions of one form queue on (see the docstring).
+    assignment = (
+        Assignment.objects.select_for_update(of=("self",))
+        .select_related("batch")
+        .get(pk=assignment.pk)
+    )
     _check_writer(actor, assignment)
     title, content = (title or "").strip(), (content or "").strip()
     checked = _check_fields(
@@ -253,6 +268,17 @@ def log_entry_create(
         today=today,
     )
     assert date is not None  # checked above
+    author = actor if getattr(actor, "is_authenticated", False) else None
+    fields = {
+        "date": date,
+        "category": category,
+        "title": title,
+        "content": content,
+        "accomplishment": bool(accomplishment),
+    }
+    sent_before = _same_entry(assignment, author, fields, checked, files)
+    if sent_before is not None:
+        return sent_before
     entry = WorkLogEntry(
         assignment=assignment,
         date=date,
@@ -260,7 +286,7 @@ def log_entry_create(
         title=title,
         content=content,
         accomplishment=bool(accomplishment),
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=author,
     )
     _by(actor, entry)
     entry.save()
@@ -280,6 +306,48 @@ def log_entry_create(
         },
     )
     return entry
+
+
+def _sha256_of(upload: Any) -> str:
+    """The file's SHA-256, read in chunks and rewound: attachment_store reads it again."""
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in iter(lambda: upload.read(1024 * 1024), b""):
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
+
+
+def _same_entry(
+    assignment: Assignment,
+    author: Any,
+    fields: dict[str, Any],
+    checked: list[tuple[str, Decimal, str]],
+    files: Sequence[Any],
+) -> WorkLogEntry | None:
+    """An entry `author` recorded on `assignment` within DUPLICATE_WINDOW that says exactly
+    this: the same fields, quantities (in order) and files (by content). Called under the
+    assignment's lock, so a second submission sees the first one's entry once it committed."""
+    candidates = list(
+        WorkLogEntry.objects.filter(
+            assignment=assignment,
+            created_by=author,
+            created_at__gte=timezone.now() - DUPLICATE_WINDOW,
+            **fields,
+        ).order_by("id")
+    )
+    if not candidates:
+        return None
+    wanted_files = sorted(_sha256_of(upload) for upload in files)
+    for candidate in candidates:
+        quantities = [
+            (q.label, q.value, q.unit)
+            for q in LogQuantity.objects.filter(entry=candidate).order_by("id")
+        ]
+        stored = sorted(a.sha256 for a in attachments_of(candidate))
+        if quantities == checked and stored == wanted_files:
+            return candidate
+    return None
 
 
 def _lock_entry(entry: WorkLogEntry) -> WorkLogEntry:

@@ -18,6 +18,8 @@ from guazhi.duty.models import (
     DutyRules,
     LeaveApprovalRule,
     LeaveKind,
+    LeaveRequest,
+    LeaveState,
     LeaveType,
     PeriodicReport,
     ReportFrequency,
@@ -37,7 +39,9 @@ DEFAULT_LEAVE_TYPES = (
     (LeaveKind.COMPENSATORY, CountingRule.WORKING_DAYS, None, False, False),
 )
 
-# The default chain by length (working or calendar days as the type counts them).
+# The default chain by length: the working days of the leave, whatever its type counts (the
+# issue's tiers: up to 3 working days the host unit's leader, 4 to 7 also the dispatching unit,
+# more also the coordinators; see services/leave_checks.py: chain_days).
 DEFAULT_CHAIN = (
     (Decimal(3), [ApproverRole.HOST_LEADER]),
     (Decimal(7), [ApproverRole.HOST_LEADER, ApproverRole.DISPATCH_ADMIN]),
@@ -205,6 +209,13 @@ class LeaveTypeChange:
     active: bool
 
 
+def _has_requests(leave_type: LeaveType) -> bool:
+    """Requests of the type beyond drafts (a draft is counted again when submitted)."""
+    return (
+        LeaveRequest.objects.filter(leave_type=leave_type).exclude(state=LeaveState.DRAFT).exists()
+    )
+
+
 def _is_half_days(days: Decimal) -> bool:
     return (days * 2) == (days * 2).to_integral_value()
 
@@ -215,7 +226,9 @@ def leave_types_update(
 ) -> list[LeaveType]:
     """The batch's leave types: how each counts, its entitlement, whether it needs a document
     and whether it is offered. A changed entitlement applies to people not yet granted theirs
-    (a grant, once in the ledger, is corrected by an adjustment, never rewritten)."""
+    (a grant, once in the ledger, is corrected by an adjustment, never rewritten). How a type
+    counts is fixed once it has requests beyond drafts: their days, taken from the ledger and
+    given back on an early return, were counted by it, and would be recounted by another."""
     _manage(actor, batch)
     errors: dict[str, str] = {}
     for number, change in enumerate(changes, start=1):
@@ -225,6 +238,10 @@ def leave_types_update(
             raise _field_error(key, _("假别不属于本批次。"))
         if change.counting not in CountingRule.values:
             errors[f"{key}.counting"] = _("“%(type)s”请选择计算方式。") % {"type": label}
+        elif change.counting != change.leave_type.counting and _has_requests(change.leave_type):
+            errors[f"{key}.counting"] = _(
+                "“%(type)s”已有提交过的请假，计算方式不能再更改（已计的天数须按原方式核算）。"
+            ) % {"type": label}
         days = change.entitlement_days
         if days is not None and not (Decimal(0) <= days <= MAX_ENTITLEMENT and _is_half_days(days)):
             errors[f"{key}.entitlement_days"] = _(
@@ -266,8 +283,9 @@ def leave_types_update(
 
 @dataclass(frozen=True)
 class ApprovalLine:
-    """One line of the chain as edited: which type (None: all), up to how many days (None: no
-    limit), and the steps in order."""
+    """One line of the chain as edited: which type (None: all), up to how many working days
+    (None: no limit), and the steps in order ("" for a step left empty on the page, so that a
+    gap before a later step is refused rather than closed up silently)."""
 
     leave_type: LeaveType | None
     max_days: Decimal | None
@@ -275,7 +293,13 @@ class ApprovalLine:
 
     @property
     def blank(self) -> bool:
-        return self.leave_type is None and self.max_days is None and not self.steps
+        return self.leave_type is None and self.max_days is None and not any(self.steps)
+
+
+def _first_gap(steps: list[str]) -> int | None:
+    """The number (from 1) of the first empty step that a later step follows, if any."""
+    last = max((index for index, step in enumerate(steps) if step), default=-1)
+    return next((index + 1 for index in range(last) if not steps[index]), None)
 
 
 @transaction.atomic
@@ -294,29 +318,35 @@ def leave_approval_rules_update(
         key = f"lines.{number}"
         if line.leave_type is not None and line.leave_type.batch_id != batch.pk:
             raise _field_error(f"{key}.leave_type", _("假别不属于本批次。"))
-        if not line.steps:
+        steps = [step for step in line.steps if step]
+        gap = _first_gap(line.steps)
+        if not steps:
             errors[f"{key}.step_1"] = _("第%(n)s行：请至少选择一个审批环节。") % {"n": number}
-        elif any(step not in ApproverRole.values for step in line.steps):
+        elif gap is not None:
+            errors[f"{key}.step_{gap}"] = _(
+                "第%(n)s行：审批环节须从第一步起依次填写，第%(step)s步不能空着。"
+            ) % {"n": number, "step": gap}
+        elif any(step not in ApproverRole.values for step in steps):
             errors[f"{key}.step_1"] = _("第%(n)s行：审批环节无效。") % {"n": number}
-        elif len(set(line.steps)) != len(line.steps):
+        elif len(set(steps)) != len(steps):
             errors[f"{key}.step_1"] = _("第%(n)s行：同一审批环节不能出现两次。") % {"n": number}
         days = line.max_days
         if days is not None and not (Decimal(0) < days <= MAX_ENTITLEMENT and _is_half_days(days)):
             errors[f"{key}.max_days"] = _(
-                "第%(n)s行：天数上限须大于0、不超过365天、以半天为单位；不设上限请留空。"
+                "第%(n)s行：工作日上限须大于0、不超过365天、以半天为单位；不设上限请留空。"
             ) % {"n": number}
         identity = (line.leave_type.pk if line.leave_type else None, days)
         if identity in seen and f"{key}.max_days" not in errors:
             errors[f"{key}.max_days"] = _(
-                "第%(n)s行与第%(first)s行的假别和天数上限相同，请合并。"
+                "第%(n)s行与第%(first)s行的假别和工作日上限相同，请合并。"
             ) % {"n": number, "first": seen[identity]}
         seen.setdefault(identity, number)
-        kept.append(line)
+        kept.append(ApprovalLine(line.leave_type, days, steps))
     if errors:
         raise ValidationFailed(next(iter(errors.values())), detail=errors)
     if not any(line.leave_type is None and line.max_days is None for line in kept):
         raise ValidationFailed(
-            _("须有一行适用于全部假别、不设天数上限的审批规则，兜底审批超出其他各行的请假。")
+            _("须有一行适用于全部假别、不设工作日上限的审批规则，兜底审批超出其他各行的请假。")
         )
     before = [str(rule) for rule in LeaveApprovalRule.objects.filter(batch=batch)]
     LeaveApprovalRule.objects.filter(batch=batch).delete()

@@ -1,8 +1,13 @@
-"""Writing heart-to-heart talks (谈心谈话): recorded and corrected by the leaders in scope.
+"""Writing heart-to-heart talks (谈心谈话): recorded by the leaders in scope, corrected by the
+one who recorded it or by the batch's coordinators.
 
 Any leader whose roles reach the person (coordinator, dispatching-unit admin, host leader,
 group leader) records a talk: when, who talked, who else was there, what was talked about and
-what follows. The person never sees it, so nothing here notifies them.
+what follows. A record is its author's word: another leader who reads it does not rewrite it;
+the organisation department coordinating the batch may (a follow-up it took over). The person
+never sees it, so nothing here notifies them. A record sent twice (a double tap) is kept once:
+recording locks the person's assignment row, and inside that lock the same record by the same
+leader within DUPLICATE_WINDOW is the answer.
 """
 
 import datetime as dt
@@ -13,15 +18,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from guazhi.core.audit import audit_record, changed_fields
-from guazhi.core.errors import NotFound, ValidationFailed
+from guazhi.core.errors import Forbidden, NotFound, ValidationFailed
 from guazhi.duty.models import HeartTalk
 from guazhi.duty.selectors.logs import term_bounds
-from guazhi.duty.selectors.talks import may_read_talks
+from guazhi.duty.selectors.talks import can_edit_talk, may_read_talks, talk_edit_refusal
 from guazhi.programmes.models import Assignment
 
 TALKER_MAX = 50
 PARTICIPANTS_MAX = 200
 TALK_FIELDS = ["held_on", "talker", "participants", "topics", "follow_up"]
+# How long after a record the same record sent again is taken for the same form sent twice.
+DUPLICATE_WINDOW = dt.timedelta(minutes=5)
 
 
 def _by(actor: Any, *records: Any) -> None:
@@ -72,7 +79,12 @@ def talk_record(
 ) -> HeartTalk:
     """A talk with the person, recorded by a leader whose roles reach them."""
     today = today or timezone.localdate()
-    assignment = Assignment.objects.select_related("batch").get(pk=assignment.pk)
+    # The person's row is the lock two submissions of one form queue on.
+    assignment = (
+        Assignment.objects.select_for_update(of=("self",))
+        .select_related("batch")
+        .get(pk=assignment.pk)
+    )
     if not may_read_talks(actor=actor, assignment=assignment):
         raise NotFound()  # as for reading: nobody learns that the person exists
     talker, participants = (talker or "").strip(), (participants or "").strip()
@@ -86,15 +98,26 @@ def talk_record(
         today=today,
     )
     assert held_on is not None  # checked above
-    talk = HeartTalk(
-        assignment=assignment,
-        held_on=held_on,
-        talker=talker,
-        participants=participants,
-        topics=topics,
-        follow_up=follow_up,
-        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    fields = {
+        "held_on": held_on,
+        "talker": talker,
+        "participants": participants,
+        "topics": topics,
+        "follow_up": follow_up,
+        "recorded_by": actor if getattr(actor, "is_authenticated", False) else None,
+    }
+    sent_before = (
+        HeartTalk.objects.filter(
+            assignment=assignment,
+            created_at__gte=timezone.now() - DUPLICATE_WINDOW,
+            **fields,
+        )
+        .order_by("id")
+        .first()
     )
+    if sent_before is not None:
+        return sent_before
+    talk = HeartTalk(assignment=assignment, **fields)
     _by(actor, talk)
     talk.save()
     # The audit trail is read by coordinators and admins: it names the talk, not its content.
@@ -119,15 +142,18 @@ def talk_update(
     follow_up: str = "",
     today: dt.date | None = None,
 ) -> HeartTalk:
-    """Correct a talk or add its follow-up, by a leader whose roles reach the person."""
+    """Correct a talk or add its follow-up: the leader who recorded it, or a coordinator of
+    the batch, as long as their roles reach the person."""
     today = today or timezone.localdate()
     talk = (
         HeartTalk.objects.select_for_update(of=("self",))
-        .select_related("assignment__batch")
+        .select_related("assignment__batch__coordinating_org")
         .get(pk=talk.pk)
     )
     if not may_read_talks(actor=actor, assignment=talk.assignment):
         raise NotFound()
+    if not can_edit_talk(actor=actor, talk=talk):
+        raise Forbidden(talk_edit_refusal())
     talker, participants = (talker or "").strip(), (participants or "").strip()
     topics, follow_up = (topics or "").strip(), (follow_up or "").strip()
     _checked(

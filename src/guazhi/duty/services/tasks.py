@@ -4,6 +4,11 @@ The cadre proposes tasks with a target month inside the term; the host leader ov
 unit agrees them, one by one or all at once; the host leader or a coordinator drops one with a
 reason; each month the cadre ticks off what is done, with a note and their own log entries as
 proof (逐月对账销号). Every write needs the assignment still on duty.
+
+A proposal sent twice (a double tap) makes one task: proposing locks the person's assignment
+row, and inside that lock the same task proposed within DUPLICATE_WINDOW is the answer.
+Evidence of a tick-off is the person's own log, dated no later than the end of the month the
+task is ticked off in: what happened afterwards cannot prove that month's work.
 """
 
 import datetime as dt
@@ -18,7 +23,7 @@ from guazhi.core.audit import audit_record
 from guazhi.core.errors import Forbidden, InvalidTransition, ValidationFailed
 from guazhi.core.jinja import format_date
 from guazhi.duty.models import DutyTask, TaskState, WorkLogEntry
-from guazhi.duty.selectors.logs import month_start, term_bounds
+from guazhi.duty.selectors.logs import month_end, month_start, month_text, term_bounds
 from guazhi.duty.selectors.scope import is_own
 from guazhi.duty.selectors.tasks import can_agree_tasks, can_drop_tasks
 from guazhi.programmes.models import Assignment, AssignmentState
@@ -26,6 +31,8 @@ from guazhi.programmes.models import Assignment, AssignmentState
 TITLE_MAX = 100
 # The reason is kept on the task's history row (history_change_reason holds 100 characters).
 REASON_MAX = 100
+# How long after a proposal the same proposal sent again is taken for the same form sent twice.
+DUPLICATE_WINDOW = dt.timedelta(minutes=5)
 
 
 def _by(actor: Any, *records: Any) -> None:
@@ -67,9 +74,15 @@ def task_propose(
     target_month: dt.date | None,
     today: dt.date | None = None,
 ) -> DutyTask:
-    """A task the cadre proposes for their own record, due in `target_month` (any day of it)."""
+    """A task the cadre proposes for their own record, due in `target_month` (any day of it);
+    the task proposed moments ago when this one is the same (the form sent twice)."""
     today = today or timezone.localdate()
-    assignment = Assignment.objects.select_related("batch").get(pk=assignment.pk)
+    # The person's row is the lock two submissions of one form queue on.
+    assignment = (
+        Assignment.objects.select_for_update(of=("self",))
+        .select_related("batch")
+        .get(pk=assignment.pk)
+    )
     if not is_own(actor=actor, assignment=assignment):
         raise Forbidden(_("任务只能由挂职干部本人提出。"))
     _check_on_duty(assignment)
@@ -94,6 +107,20 @@ def task_propose(
     if errors:
         raise ValidationFailed(_("任务填写有误。"), detail=errors)
     assert target_month is not None
+    # Only the person proposes on their own record: the assignment names the author.
+    sent_before = (
+        DutyTask.objects.filter(
+            assignment=assignment,
+            title=title,
+            description=description,
+            target_month=target_month,
+            created_at__gte=timezone.now() - DUPLICATE_WINDOW,
+        )
+        .order_by("id")
+        .first()
+    )
+    if sent_before is not None:
+        return sent_before
     task = DutyTask(
         assignment=assignment, title=title, description=description, target_month=target_month
     )
@@ -225,8 +252,18 @@ def task_tick_off(
     elif len(proofs) != len(wanted) or any(p.assignment_id != task.assignment_id for p in proofs):
         # Another person's entries are not named: the cadre may not even see them.
         errors["evidence"] = _("佐证只能是本人的工作纪实，所选记录中有不属于本人的。")
-    elif any(p.date > today for p in proofs):
-        errors["evidence"] = _("佐证纪实的日期不能晚于今天。")
+    else:
+        late = [p for p in proofs if p.date > month_end(done_month)]
+        if late:
+            errors["evidence"] = _(
+                "佐证纪实“%(date)s %(title)s”晚于销号月份（%(month)s），不能作为这个月的佐证。"
+            ) % {
+                "date": format_date(late[0].date),
+                "title": late[0].title,
+                "month": month_text(done_month),
+            }
+        elif any(p.date > today for p in proofs):
+            errors["evidence"] = _("佐证纪实的日期不能晚于今天。")
     if errors:
         raise ValidationFailed(_("销号填写有误。"), detail=errors)
     task.state = TaskState.DONE

@@ -6,7 +6,6 @@ approval inbox (待我审批) with the away-from-post reports waiting for acknow
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -438,10 +437,11 @@ def leave_return_view(request: HttpRequest, leave_pk: int) -> HttpResponse:
             **form.return_fields(),
         )
         if settled is not None:
-            messages.success(
-                request,
-                gettext("已销假，实际休假%(days)s天。") % {"days": days_text(settled.days)},
-            )
+            if settled.state == LeaveState.WITHDRAWN:  # back on the day it began: not taken
+                done = gettext("已销假：请假未休，已撤回，%(days)s天退回额度。")
+            else:
+                done = gettext("已销假，实际休假%(days)s天。")
+            messages.success(request, done % {"days": days_text(settled.days)})
             return _detail(settled)
     return render_person_page(
         request,
@@ -457,16 +457,19 @@ def leave_return_view(request: HttpRequest, leave_pk: int) -> HttpResponse:
 @roles_required(*APPROVERS)
 def approval_inbox(request: HttpRequest) -> HttpResponse:
     actor = acting_user(request)
-    page = Paginator(selectors.approval_inbox(actor=actor), selectors.INBOX_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    acknowledges_away = scopes_of(actor).has(Role.HOST_LEADER)
     return render_page(
         request,
         "duty/approval_inbox.html",
         {
-            "page": page,
-            "away": selectors.away_waiting(actor=actor),
-            "acknowledges_away": scopes_of(actor).has(Role.HOST_LEADER),
+            "page": selectors.approval_inbox_page(actor=actor, number=request.GET.get("page")),
+            # The htmx pager swaps the leave list only: the away reports are not read for it.
+            "away": (
+                selectors.away_waiting(actor=actor)
+                if acknowledges_away and not getattr(request, "htmx", False)
+                else []
+            ),
+            "acknowledges_away": acknowledges_away,
             "days_text": days_text,
         },
         partial="results",

@@ -1,6 +1,7 @@
 """The heart-to-heart talk pages (谈心谈话): a person's talks with the form to record one, and
 correcting one. Leaders in scope only: a cadre's role opens neither page, and a leader who
-is the person gets the same not-found as for anyone outside their reach."""
+is the person gets the same not-found as for anyone outside their reach. A record is corrected
+by the leader who recorded it or a coordinator of the batch; each shows who changed it last."""
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -33,11 +34,19 @@ def talk_list(request: HttpRequest, assignment_pk: int) -> HttpResponse:
         if talk is not None:
             messages.success(request, gettext("已记录谈心谈话。"))
             return redirect("duty:talk_list", assignment_pk=assignment.pk)
+    talks = selectors.talk_list(actor=actor, assignment=assignment)
+    for talk in talks:
+        talk.assignment = assignment  # loaded once, with the batch the edit rule reads
     return render_person_page(
         request,
         "duty/talk_list.html",
         assignment,
-        {"talks": selectors.talk_list(actor=actor, assignment=assignment), "form": form},
+        {
+            "talks": talks,
+            "editable": {t.pk for t in talks if selectors.can_edit_talk(actor=actor, talk=t)},
+            "edits": selectors.talk_last_edits(talks),
+            "form": form,
+        },
     )
 
 
@@ -45,6 +54,9 @@ def talk_list(request: HttpRequest, assignment_pk: int) -> HttpResponse:
 def talk_edit(request: HttpRequest, talk_pk: int) -> HttpResponse:
     actor = acting_user(request)
     talk = selectors.access_talk(actor=actor, pk=talk_pk)
+    if not selectors.can_edit_talk(actor=actor, talk=talk):
+        messages.error(request, selectors.talk_edit_refusal())
+        return redirect("duty:talk_list", assignment_pk=talk.assignment_id)
     form = TalkForm(
         request.POST if request.method == "POST" else None,
         initial={
@@ -61,5 +73,8 @@ def talk_edit(request: HttpRequest, talk_pk: int) -> HttpResponse:
             messages.success(request, gettext("已保存谈心谈话记录。"))
             return redirect("duty:talk_list", assignment_pk=talk.assignment_id)
     return render_person_page(
-        request, "duty/talk_form.html", talk.assignment, {"talk": talk, "form": form}
+        request,
+        "duty/talk_form.html",
+        talk.assignment,
+        {"talk": talk, "form": form, "edit": selectors.talk_last_edits([talk]).get(talk.pk)},
     )

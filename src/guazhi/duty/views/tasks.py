@@ -13,7 +13,12 @@ from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
 from guazhi.core.errors import GuazhiError
-from guazhi.duty.forms.tasks import TaskDropForm, TaskProposeForm, TaskTickOffForm
+from guazhi.duty.forms.tasks import (
+    TaskDropForm,
+    TaskProposeForm,
+    TaskTickOffForm,
+    evidence_label,
+)
 from guazhi.duty.models import DutyTask, TaskState
 from guazhi.duty.selectors import tasks as selectors
 from guazhi.duty.selectors.logs import month_start, term_months
@@ -149,10 +154,11 @@ def task_tick_off(request: HttpRequest, task_pk: int) -> HttpResponse:
         return redirect("duty:task_list", assignment_pk=task.assignment_id)
     today = timezone.localdate()
     months = list(reversed(term_months(task.assignment, until=today)))
+    entries = selectors.evidence_choices(actor=actor, task=task, today=today)
     form = TaskTickOffForm(
         request.POST if request.method == "POST" else None,
         months=months,
-        entries=selectors.evidence_choices(actor=actor, task=task, today=today),
+        entries=entries,
         initial={"month": month_start(today).strftime("%Y-%m")},
     )
     if request.method == "POST" and form.is_valid():
@@ -162,4 +168,21 @@ def task_tick_off(request: HttpRequest, task_pk: int) -> HttpResponse:
         if done is not None:
             messages.success(request, gettext("任务“%(title)s”已销号。") % {"title": task.title})
             return redirect("duty:task_list", assignment_pk=task.assignment_id)
-    return _task_page(request, "duty/task_tick_off.html", task, {"form": form})
+    chosen = {int(value) for value in form["evidence"].value() or [] if str(value).isdigit()}
+    groups = selectors.evidence_months(entries)
+    # Open: the two latest months, the task's target month and any month with a ticked entry;
+    # the others fold away (a term holds hundreds of entries).
+    shown = {g.month for g in groups[:2]} | {task.target_month}
+    shown |= {g.month for g in groups if any(e.pk in chosen for e in g.entries)}
+    return _task_page(
+        request,
+        "duty/task_tick_off.html",
+        task,
+        {
+            "form": form,
+            "evidence_months": groups,
+            "chosen": chosen,
+            "open_months": shown,
+            "evidence_label": evidence_label,
+        },
+    )
