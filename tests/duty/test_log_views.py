@@ -327,9 +327,7 @@ def first_button(body: str, form_action: str) -> str:
 def test_enter_in_a_field_saves_and_does_not_add_a_row(world, client):  # type: ignore[no-untyped-def]
     found = duty_world(world)
     client = as_user(client, world, "cadre")
-    saving = (
-        '<button type="submit" class="nav-toggle" tabindex="-1" aria-hidden="true">保存</button>'
-    )
+    saving = '<button type="submit" class="visually-hidden" tabindex="-1" aria-hidden="true">保存</button>'
     assert first_button(page(client.get(list_url(found.serving_a))), list_url(found.serving_a)) == (
         saving
     )

@@ -11,7 +11,6 @@ Files attached to an entry are read by whoever may read the entry (registered be
 imports this module when it starts).
 """
 
-import calendar
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -29,6 +28,7 @@ from guazhi.core.attachments import kind_of, register_attachment_access
 from guazhi.core.errors import NotFound
 from guazhi.core.models import Attachment
 from guazhi.duty.models import DutyRules, LogQuantity, WorkLogEntry
+from guazhi.duty.periods import month_end, month_start, month_text, months_between, term_bounds
 from guazhi.duty.selectors.log_summary import QuantityTotal, quantity_text_key, quantity_total
 from guazhi.duty.selectors.scope import duty_assignment_queryset
 from guazhi.duty.services.rules import duty_rules_of
@@ -41,48 +41,6 @@ IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif"})
 
 
 # Months ------------------------------------------------------------------------------------
-
-
-def month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def month_end(day: dt.date) -> dt.date:
-    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
-
-
-def next_month(month: dt.date) -> dt.date:
-    return month_end(month) + dt.timedelta(days=1)
-
-
-def months_between(start: dt.date, end: dt.date) -> list[dt.date]:
-    """The first days of the months from `start`'s to `end`'s, oldest first."""
-    months, month = [], month_start(start)
-    while month <= end:
-        months.append(month)
-        month = next_month(month)
-    return months
-
-
-def month_text(month: dt.date) -> str:
-    return _("%(year)s年%(month)s月") % {"year": month.year, "month": month.month}
-
-
-def parse_month(text: str) -> dt.date | None:
-    """ "2026-03" (what <input type="month"> and the filters send) as 2026-03-01, else None."""
-    try:
-        year, month = (int(part) for part in (text or "").split("-")[:2])
-        return dt.date(year, month, 1)
-    except ValueError:
-        return None
-
-
-def term_bounds(assignment: Assignment) -> tuple[dt.date, dt.date]:
-    """The first and last day of the person's term: the day they reported for duty (else the
-    batch's start) to their end date (else the batch's end)."""
-    start = assignment.start_date or assignment.batch.term_start
-    end = assignment.end_date or assignment.batch.term_end
-    return start, end
 
 
 def term_months(assignment: Assignment, *, until: dt.date | None = None) -> list[dt.date]:
