@@ -7,13 +7,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from guazhi.duty.models import DutyRules, LogQuantity, WorkLogEntry
+from guazhi.duty.periods import month_end, month_start
 from guazhi.duty.selectors.logs import (
     Compliance,
     accomplishment_missing,
     log_batch_month,
     log_months,
-    month_end,
-    month_start,
 )
 from guazhi.programmes.models import Assignment, AssignmentState, Group
 from tests.duty.world import duty_world

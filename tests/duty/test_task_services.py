@@ -7,7 +7,7 @@ import pytest
 from guazhi.core.errors import Forbidden, InvalidTransition, ValidationFailed
 from guazhi.core.models import AuditEvent
 from guazhi.duty.models import DutyTask, TaskState, WorkLogEntry
-from guazhi.duty.selectors.logs import month_start
+from guazhi.duty.periods import month_start
 from guazhi.duty.selectors.tasks import TaskStatus, task_board
 from guazhi.duty.services.tasks import (
     task_agree,

@@ -5,7 +5,7 @@ import datetime as dt
 from django.urls import reverse
 
 from guazhi.duty.models import DutyTask, TaskState, WorkLogEntry
-from guazhi.duty.selectors.logs import month_start
+from guazhi.duty.periods import month_start
 from tests.duty.world import duty_world
 from tests.pages import as_user, field_error, page
 

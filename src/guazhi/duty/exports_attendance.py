@@ -24,12 +24,8 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from guazhi.core.jinja import format_date
 from guazhi.duty.models import Half, LeaveLedgerEntry, LeaveType, LedgerKind
-from guazhi.duty.selectors.attendance import (
-    AttendanceFigures,
-    attendance_return_due,
-    month_end,
-    month_start,
-)
+from guazhi.duty.periods import month_end, month_start, month_text
+from guazhi.duty.selectors.attendance import AttendanceFigures, attendance_return_due
 from guazhi.programmes.models import Assignment, Batch
 
 Report = Callable[[int, int], None]
@@ -50,10 +46,6 @@ RETURN_HEADER_ROW = 7
 def date_format() -> str:
     """The number format of a date cell in the active language (as core.jinja.format_date)."""
     return DATE_FORMAT_EN if translation.get_language() == "en" else DATE_FORMAT_ZH
-
-
-def month_label(month: dt.date) -> str:
-    return _("%(year)s年%(month)s月") % {"year": month.year, "month": month.month}
 
 
 def _cell(sheet: WriteOnlyWorksheet, value: object, **style: object) -> WriteOnlyCell:
@@ -122,7 +114,7 @@ def attendance_return_workbook(
     for label, value in (
         (_("批次"), batch.name),
         (_("接收单位"), unit_name),
-        (_("月份"), month_label(month)),
+        (_("月份"), month_text(month)),
         (_("报送截止日期"), format_date(attendance_return_due(batch, month))),
     ):
         sheet.append([_cell(sheet, label, font=LABEL_FONT), value])

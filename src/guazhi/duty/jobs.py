@@ -23,8 +23,8 @@ from guazhi.duty.exports_attendance import (
     ledger_balances,
     ledger_entries,
     ledger_workbook,
-    month_label,
 )
+from guazhi.duty.periods import month_text
 from guazhi.duty.selectors.attendance import (
     attendance_batch_month,
     batch_leave_types,
@@ -60,7 +60,7 @@ def attendance_export_job(job: Job, progress: Progress) -> dict[str, Any]:
         )
         filename = _("考勤月报_%(batch)s_%(month)s.xlsx") % {
             "batch": batch.name,
-            "month": month_label(month),
+            "month": month_text(month),
         }
     return _store(job, content, filename, len(figures))
 

@@ -51,10 +51,11 @@ from guazhi.duty.models import (
     ReportState,
     ReviewAction,
 )
+from guazhi.duty.periods import term_bounds
 from guazhi.duty.selectors.attendance import return_due_date
 from guazhi.duty.selectors.logs import accomplishment_missing
 from guazhi.duty.selectors.recipients import Recipients, cadre_user_of
-from guazhi.duty.selectors.reports import period_label, periods_between, term_of
+from guazhi.duty.selectors.reports import period_label, periods_between
 from guazhi.duty.services.leave_return import leave_advance
 from guazhi.duty.services.rules import duty_rules_of
 from guazhi.orgs.models import Organisation, Role, User
@@ -414,7 +415,7 @@ def _reports(context: _Context) -> dict[str, list[_Planned]]:
     written = _written_reports(context)
     for assignment in people:
         rules = context.rules[assignment.batch_id]
-        start, end = term_of(assignment)
+        start, end = term_bounds(assignment)
         url = reverse("duty:report_list", kwargs={"assignment_pk": assignment.pk})
         for period in periods_between(
             frequency=rules.report_frequency,

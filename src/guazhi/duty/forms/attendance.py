@@ -1,25 +1,12 @@
 """The monthly return's forms: the month picked (YYYY-MM) and sending one unit's return."""
 
 import datetime as dt
-import re
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from guazhi.core.forms import GuazhiForm
-
-MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
-
-
-def parse_month(text: str | None) -> dt.date | None:
-    """The first day of the month written as 2026-10 (what <input type="month"> sends)."""
-    match = MONTH.match((text or "").strip())
-    if not match:
-        return None
-    year, month = int(match[1]), int(match[2])
-    if not (2000 <= year <= 2100 and 1 <= month <= 12):
-        return None
-    return dt.date(year, month, 1)
+from guazhi.duty.periods import parse_month
 
 
 class ReturnSubmitForm(GuazhiForm):

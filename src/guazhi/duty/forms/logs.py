@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from guazhi.core.attachments import EXTENSION_ALIASES, KINDS, max_attachment_bytes, size_text
 from guazhi.core.forms import GuazhiForm
 from guazhi.core.models import Attachment
-from guazhi.duty.selectors.logs import month_text
+from guazhi.duty.periods import month_text
 from guazhi.duty.services.logs import MAX_FILES, QuantityRow
 from guazhi.programmes.forms.common import date_field
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from guazhi.core.forms import GuazhiForm
 from guazhi.core.jinja import format_date
 from guazhi.duty.models import WorkLogEntry
-from guazhi.duty.selectors.logs import month_text, parse_month
+from guazhi.duty.periods import month_text, parse_month
 
 
 def _month_choices(months: Sequence[dt.date]) -> list[tuple[str, str]]:

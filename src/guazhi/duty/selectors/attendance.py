@@ -26,7 +26,6 @@ costs a fixed handful of queries: the people, their leave, their checks, the cal
 """
 
 import bisect
-import calendar
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -56,6 +55,7 @@ from guazhi.duty.models import (
     half_slot,
     slot_day,
 )
+from guazhi.duty.periods import month_end, month_start, next_month, term_bounds
 from guazhi.duty.selectors.away import host_leader_reaches
 from guazhi.duty.selectors.inspections import released_check_queryset, visible_check_queryset
 from guazhi.duty.selectors.scope import duty_assignment_queryset, is_own
@@ -97,30 +97,9 @@ class AttendanceFigures:
         return f"{(self.rate * 100).quantize(Decimal('0.1'), ROUND_HALF_UP)}%"
 
 
-def month_start(month: dt.date) -> dt.date:
-    return month.replace(day=1)
-
-
-def month_end(month: dt.date) -> dt.date:
-    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
-
-
-def next_month(month: dt.date) -> dt.date:
-    return month_end(month) + dt.timedelta(days=1)
-
-
-def term_start_of(assignment: Assignment) -> dt.date:
-    """The day the person reported for duty; when it was not recorded, the batch's start."""
-    return assignment.start_date or assignment.batch.term_start
-
-
-def term_end_of(assignment: Assignment) -> dt.date:
-    return assignment.end_date or assignment.batch.term_end
-
-
 def serving_in(first: dt.date, last: dt.date) -> Q:
-    """Q over Assignment for terms that touch [first, last] (start and end as term_start_of and
-    term_end_of read them)."""
+    """Q over Assignment for terms that touch [first, last] (start and end as periods.term_bounds
+    reads them)."""
     started = Q(start_date__lte=last) | Q(start_date__isnull=True, batch__term_start__lte=last)
     not_ended = Q(end_date__gte=first) | Q(end_date__isnull=True, batch__term_end__gte=first)
     return started & not_ended
@@ -156,8 +135,9 @@ def _count(
 ) -> AttendanceFigures:
     """The figures of [start, end] for one person from rows already fetched. `workdays` are the
     working days of a span containing the window, in order."""
-    start = max(start, term_start_of(assignment))
-    end = min(end, term_end_of(assignment), today)
+    term_start, term_end = term_bounds(assignment)
+    start = max(start, term_start)
+    end = min(end, term_end, today)
     if end < start:
         zero = Decimal("0.0")
         return AttendanceFigures(assignment, start, end, zero, {}, zero, zero, zero, None)
@@ -302,8 +282,8 @@ def attendance_month(
 def attendance_term(assignment: Assignment, *, today: dt.date | None = None) -> AttendanceFigures:
     """One person's attendance over the term so far."""
     today = today or timezone.localdate()
-    start = term_start_of(assignment)
-    return _attendance([assignment], None, start=start, end=term_end_of(assignment), today=today)[0]
+    start, end = term_bounds(assignment)
+    return _attendance([assignment], None, start=start, end=end, today=today)[0]
 
 
 def attendance_people(

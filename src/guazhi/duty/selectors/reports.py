@@ -34,6 +34,7 @@ from guazhi.duty.models import (
     ReportReview,
     ReportState,
 )
+from guazhi.duty.periods import term_bounds
 from guazhi.duty.selectors.scope import duty_assignment_queryset, is_own
 from guazhi.duty.services.rules import duty_rules_of
 from guazhi.orgs.models import Role
@@ -102,14 +103,6 @@ class ReportPeriod:
         ) - dt.timedelta(days=1)
 
 
-def term_of(assignment: Assignment) -> tuple[dt.date, dt.date]:
-    """The person's term: reporting for duty to the end (the batch's term where unrecorded)."""
-    return (
-        assignment.start_date or assignment.batch.term_start,
-        assignment.end_date or assignment.batch.term_end,
-    )
-
-
 def periods_between(
     *, frequency: str, due_days: int, start: dt.date, end: dt.date
 ) -> list[ReportPeriod]:
@@ -136,7 +129,7 @@ def report_periods(
 ) -> list[ReportPeriod]:
     """The periods the person reports on, oldest first; with `until`, only those begun by then."""
     rules = rules or duty_rules_of(assignment.batch)
-    start, end = term_of(assignment)
+    start, end = term_bounds(assignment)
     periods = periods_between(
         frequency=rules.report_frequency, due_days=rules.report_due_days, start=start, end=end
     )
@@ -199,7 +192,7 @@ class SubmissionWindow:
 def submission_window(report: PeriodicReport) -> SubmissionWindow:
     """The report's window, by the calendar period and the person's term as they are now (a
     term ended early opens it sooner). Reads report.assignment with its batch."""
-    _start, term_end = term_of(report.assignment)
+    _start, term_end = term_bounds(report.assignment)
     period_key = calendar_period_start(report.frequency, report.period_start)
     calendar_end = _next_period_start(report.frequency, period_key) - dt.timedelta(days=1)
     return SubmissionWindow(min(term_end, calendar_end), term_end < calendar_end)
@@ -438,7 +431,7 @@ def batch_report_overview(
     )
     if not people:
         return BatchOverview(rules.report_frequency, [], [])
-    terms = {person.pk: term_of(person) for person in people}
+    terms = {person.pk: term_bounds(person) for person in people}
     columns = [
         period
         for period in periods_between(

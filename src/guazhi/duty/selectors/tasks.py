@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from guazhi.core.errors import NotFound
 from guazhi.duty.models import DutyTask, TaskState, WorkLogEntry
-from guazhi.duty.selectors.logs import month_start, month_text, term_bounds
+from guazhi.duty.periods import month_start, month_text, term_bounds
 from guazhi.duty.selectors.scope import duty_assignment_queryset
 from guazhi.orgs.models import Role
 from guazhi.orgs.scopes import scopes_of

@@ -14,11 +14,10 @@ from django.utils.translation import gettext as _
 from guazhi.core.audit import audit_record
 from guazhi.core.errors import Forbidden, InvalidTransition, ValidationFailed
 from guazhi.duty.models import AttendanceReturn
+from guazhi.duty.periods import month_end, month_start
 from guazhi.duty.selectors.attendance import (
     attendance_return_due,
     can_submit_return,
-    month_end,
-    month_start,
     serving_in,
 )
 from guazhi.duty.selectors.scope import DUTY_STATES

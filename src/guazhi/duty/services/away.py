@@ -21,6 +21,7 @@ from guazhi.core.errors import Forbidden, InvalidTransition, ValidationFailed
 from guazhi.core.jinja import format_date
 from guazhi.core.text import join_list
 from guazhi.duty.models import AwayReport, AwayState, Half, LeaveRequest, LeaveState, half_slot
+from guazhi.duty.periods import term_bounds
 from guazhi.duty.selectors.away import host_leader_reaches
 from guazhi.duty.selectors.scope import is_own
 from guazhi.orgs.models import User
@@ -51,10 +52,6 @@ UNCOVERED_SHOWN = 3  # working days named in the refusal; more are summarised
 
 def _half_text(day: dt.date, half: str) -> str:
     return f"{format_date(day)}{Half(half).label}"
-
-
-def term_end(assignment: Assignment) -> dt.date:
-    return assignment.end_date or assignment.batch.term_end
 
 
 def _text_errors(
@@ -123,9 +120,10 @@ def _span_errors(
         errors["leave_date"] = _("离开日期不能早于到岗日期%(date)s。") % {
             "date": format_date(start)
         }
-    if return_date > term_end(assignment):
+    _start, term_end = term_bounds(assignment)
+    if return_date > term_end:
         errors["return_date"] = _("返回日期不能晚于期满日期%(date)s。") % {
-            "date": format_date(term_end(assignment))
+            "date": format_date(term_end)
         }
     if return_date < today:
         errors["return_date"] = _("返回日期已过：外出报备应在外出前或外出期间填报。")

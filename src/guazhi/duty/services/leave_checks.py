@@ -37,6 +37,7 @@ from guazhi.duty.models import (
     half_slot,
     slot_day,
 )
+from guazhi.duty.periods import term_bounds
 from guazhi.programmes.models import Assignment, AssignmentState
 
 # When the batch's chain has no line for a request (the rules page forbids that, but a batch
@@ -117,14 +118,6 @@ class Period:
         return half_slot(self.end_date, self.end_half)
 
 
-def term_of(assignment: Assignment) -> tuple[dt.date, dt.date]:
-    """The assignment's term: its own dates, the batch's where it has none."""
-    return (
-        assignment.start_date or assignment.batch.term_start,
-        assignment.end_date or assignment.batch.term_end,
-    )
-
-
 def check_type(assignment: Assignment, leave_type: LeaveType | None) -> LeaveType:
     if leave_type is None:
         raise refuse("leave_type", _("请选择假别。"))
@@ -191,7 +184,7 @@ def check_assignment_on_duty(assignment: Assignment) -> None:
 
 
 def check_in_term(assignment: Assignment, period: Period) -> None:
-    first, last = term_of(assignment)
+    first, last = term_bounds(assignment)
     if period.start_date < first:
         raise refuse(
             "start_date",
@@ -323,7 +316,7 @@ def entitlement_of(assignment: Assignment, leave_type: LeaveType) -> Entitlement
             return Entitlement(
                 ANNUAL_UNKNOWN_SERVICE, "参加工作时间未登记，暂按5天计", service_unknown=True
             )
-        years = years_of_service(started, term_of(assignment)[0])
+        years = years_of_service(started, term_bounds(assignment)[0])
         days = next((days for least, days in ANNUAL_BY_SERVICE if years >= least), Decimal(0))
         return Entitlement(days, f"按工龄{years}年确定")
     if leave_type.entitlement_days is not None:

@@ -36,7 +36,7 @@ from guazhi.duty.models import (
     TaskState,
     WorkLogEntry,
 )
-from guazhi.duty.selectors.logs import term_bounds
+from guazhi.duty.periods import term_bounds
 from guazhi.duty.selectors.scope import is_own
 from guazhi.duty.services.rules import duty_rules_of
 from guazhi.programmes.models import Assignment, AssignmentState

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from guazhi.core.audit import audit_record, changed_fields
 from guazhi.core.errors import Forbidden, NotFound, ValidationFailed
 from guazhi.duty.models import HeartTalk
-from guazhi.duty.selectors.logs import term_bounds
+from guazhi.duty.periods import term_bounds
 from guazhi.duty.selectors.talks import can_edit_talk, may_read_talks, talk_edit_refusal
 from guazhi.programmes.models import Assignment
 

@@ -23,7 +23,7 @@ from guazhi.core.audit import audit_record
 from guazhi.core.errors import Forbidden, InvalidTransition, ValidationFailed
 from guazhi.core.jinja import format_date
 from guazhi.duty.models import DutyTask, TaskState, WorkLogEntry
-from guazhi.duty.selectors.logs import month_end, month_start, month_text, term_bounds
+from guazhi.duty.periods import month_end, month_start, month_text, term_bounds
 from guazhi.duty.selectors.scope import is_own
 from guazhi.duty.selectors.tasks import can_agree_tasks, can_drop_tasks
 from guazhi.programmes.models import Assignment, AssignmentState

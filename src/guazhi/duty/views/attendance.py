@@ -28,10 +28,10 @@ from guazhi.duty.exports_attendance import (
     ledger_balances,
     ledger_entries,
     ledger_workbook,
-    month_label,
 )
-from guazhi.duty.forms.attendance import ReturnSubmitForm, parse_month
+from guazhi.duty.forms.attendance import ReturnSubmitForm
 from guazhi.duty.models import LeaveType
+from guazhi.duty.periods import month_end, month_start, month_text, parse_month
 from guazhi.duty.selectors import attendance as selectors
 from guazhi.duty.selectors.ledger import leave_balances
 from guazhi.duty.selectors.scope import access_duty_assignment, duty_assignment_queryset, is_own
@@ -65,7 +65,7 @@ def assignment_overview(request: HttpRequest, assignment_pk: int) -> HttpRespons
 
 def _default_month(today: dt.date) -> dt.date:
     """The month whose return is being prepared: the last one."""
-    return selectors.month_start(selectors.month_start(today) - dt.timedelta(days=1))
+    return month_start(month_start(today) - dt.timedelta(days=1))
 
 
 def _month_of(request: HttpRequest, today: dt.date) -> dt.date:
@@ -91,8 +91,8 @@ def attendance_batch(request: HttpRequest, batch_pk: int) -> HttpResponse:
         {
             "month": month,
             "month_value": f"{month:%Y-%m}",
-            "month_text": month_label(month),
-            "month_over": today > selectors.month_end(month),
+            "month_text": month_text(month),
+            "month_over": today > month_end(month),
             "due": selectors.attendance_return_due(batch, month),
             "sections": sections,
             "people": sum(len(section.people) for section in sections),
@@ -153,7 +153,7 @@ def attendance_return_send(request: HttpRequest, batch_pk: int) -> HttpResponse:
         messages.success(
             request,
             gettext("已报送%(unit)s%(month)s的考勤月报。")
-            % {"unit": unit.name, "month": month_label(month)},
+            % {"unit": unit.name, "month": month_text(month)},
         )
     return redirect(_page_url(batch, month))
 
@@ -178,7 +178,7 @@ def attendance_export(request: HttpRequest, batch_pk: int) -> HttpResponse:
     )
     filename = gettext("考勤月报_%(unit)s_%(month)s.xlsx") % {
         "unit": unit.name,
-        "month": month_label(month),
+        "month": month_text(month),
     }
     audit_record(
         actor=actor,

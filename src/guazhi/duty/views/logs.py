@@ -37,6 +37,7 @@ from guazhi.duty.forms.logs import (
     quantity_rows,
 )
 from guazhi.duty.models import DutyRules
+from guazhi.duty.periods import month_start, parse_month
 from guazhi.duty.selectors import logs as selectors
 from guazhi.duty.selectors.scope import access_duty_assignment, is_own
 from guazhi.duty.services import logs as services
@@ -214,7 +215,7 @@ def _entries_context(
     page = selectors.log_entry_page(
         actor=actor,
         assignment=assignment,
-        month=selectors.parse_month(params.get("month", "")),
+        month=parse_month(params.get("month", "")),
         category=params.get("category", ""),
         accomplishments_only="accomplishments" in params,
         after=request.GET.get("after", ""),
@@ -319,7 +320,7 @@ def log_batch(request: HttpRequest, batch_pk: int) -> HttpResponse:
     today = timezone.localdate()
     months = selectors.log_batch_months(batch)
     groups = selectors.log_batch_groups(batch)
-    default = min(max(selectors.month_start(today), months[0]), months[-1]) if months else None
+    default = min(max(month_start(today), months[0]), months[-1]) if months else None
     filters = LogBatchFilterForm(
         request.GET or None,
         months=months,
@@ -327,7 +328,7 @@ def log_batch(request: HttpRequest, batch_pk: int) -> HttpResponse:
         initial={"month": default.strftime("%Y-%m") if default else ""},
     )
     chosen: dict[str, Any] = filters.cleaned_data if filters.is_valid() else {}
-    month = selectors.parse_month(chosen.get("month") or "") or default
+    month = parse_month(chosen.get("month") or "") or default
     summary = (
         selectors.log_batch_month(
             actor=actor, batch=batch, month=month, group=chosen.get("group") or "", today=today

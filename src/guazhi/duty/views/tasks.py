@@ -20,8 +20,9 @@ from guazhi.duty.forms.tasks import (
     evidence_label,
 )
 from guazhi.duty.models import DutyTask, TaskState
+from guazhi.duty.periods import month_start
 from guazhi.duty.selectors import tasks as selectors
-from guazhi.duty.selectors.logs import month_start, term_months
+from guazhi.duty.selectors.logs import term_months
 from guazhi.duty.selectors.scope import access_duty_assignment, is_own
 from guazhi.duty.services import tasks as services
 from guazhi.duty.views.common import act, render_person_page, submit
