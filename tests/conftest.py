@@ -45,23 +45,40 @@ PRODUCTION_PASSWORD_HASHERS = list(settings.PASSWORD_HASHERS)
 settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-def _flush_past_the_audit_triggers() -> None:
-    """Let the test flush empty the append-only audit table.
+# The append-only tables and the migrations whose triggers keep them so.
+APPEND_ONLY_MIGRATIONS = (
+    "guazhi.core.migrations.0003_audit_append_only",
+    "guazhi.duty.migrations.0003_leave_ledger_append_only",
+)
+
+
+def _flush_past_the_append_only_triggers() -> None:
+    """Let the test flush empty the append-only tables (the audit trail, the leave ledger).
 
     Transactional tests (live_server, transactional_db) end with a flush of every table, which
-    the audit triggers rightly refuse. The flush lifts the triggers and puts them back in the
-    same transaction, so every test still runs against an append-only audit table.
+    the triggers rightly refuse. The flush lifts the triggers and puts them back in the same
+    transaction, so every test still runs against append-only tables.
     """
     from django.db import transaction
     from django.db.backends.base.operations import BaseDatabaseOperations
 
-    migration = importlib.import_module("guazhi.core.migrations.0003_audit_append_only")
+    migrations = [importlib.import_module(name) for name in APPEND_ONLY_MIGRATIONS]
     original = BaseDatabaseOperations.execute_sql_flush
 
     def execute_sql_flush(self, sql_list):  # type: ignore[no-untyped-def]
         postgres = self.connection.vendor == "postgresql"
-        lift = migration.POSTGRESQL_REVERSE if postgres else migration.SQLITE_REVERSE
-        restore = migration.POSTGRESQL if postgres else migration.SQLITE
+        lift = [
+            statement
+            for migration in migrations
+            for statement in (
+                migration.POSTGRESQL_REVERSE if postgres else migration.SQLITE_REVERSE
+            )
+        ]
+        restore = [
+            statement
+            for migration in migrations
+            for statement in (migration.POSTGRESQL if postgres else migration.SQLITE)
+        ]
         with transaction.atomic(using=self.connection.alias), self.connection.cursor() as cursor:
             for statement in lift:
                 cursor.execute(statement)
@@ -72,7 +89,7 @@ def _flush_past_the_audit_triggers() -> None:
     BaseDatabaseOperations.execute_sql_flush = execute_sql_flush  # type: ignore[method-assign]
 
 
-_flush_past_the_audit_triggers()
+_flush_past_the_append_only_triggers()
 
 
 def pytest_configure(config: pytest.Config) -> None:

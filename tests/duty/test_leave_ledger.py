@@ -4,6 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.db import DatabaseError, transaction
 
 from guazhi.core.errors import InvalidTransition, ValidationFailed
 from guazhi.duty.models import LeaveLedgerEntry, LeaveRequest, LeaveState, LeaveType, LedgerKind
@@ -130,3 +131,15 @@ def test_ledger_rows_are_never_changed_or_deleted(world) -> None:  # type: ignor
     with pytest.raises(AppendOnly):
         entry.delete()
     assert LeaveLedgerEntry.objects.get(pk=entry.pk).days == Decimal(10)
+
+
+def test_the_database_refuses_bulk_changes_to_the_ledger(world) -> None:  # type: ignore[no-untyped-def]
+    # QuerySet.update() and .delete() never ask the model: the database's triggers refuse.
+    fixed_term(world)
+    leave_grants_ensure(record(world))
+    rows = LeaveLedgerEntry.objects.filter(kind=LedgerKind.GRANT)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        rows.update(days=Decimal(30))
+    with pytest.raises(DatabaseError), transaction.atomic():
+        rows._raw_delete(rows.db)
+    assert list(rows.values_list("days", flat=True)) == [Decimal(10)]
