@@ -265,3 +265,19 @@ def test_a_proposal_sent_twice_makes_one_task(world):  # type: ignore[no-untyped
     assert AuditEvent.objects.filter(action="task.propose").count() == 1
     assert propose(world, description="另一种做法").pk != first.pk
     assert DutyTask.objects.count() == 2
+
+
+def test_the_drop_reason_is_kept_on_the_task_itself(world) -> None:  # type: ignore[no-untyped-def]
+    from guazhi.duty.models import DutyTask
+    from guazhi.duty.services.tasks import task_drop, task_propose
+
+    found = duty_world(world)
+    task = task_propose(
+        actor=world.users["cadre"],
+        assignment=found.serving_a,
+        title="举办园区招聘会",
+        description="",
+        target_month=found.today.replace(day=1),
+    )
+    task_drop(actor=world.users["host_leader"], task=task, reason="与镇里的招聘会合并举办")
+    assert DutyTask.objects.get(pk=task.pk).drop_reason == "与镇里的招聘会合并举办"

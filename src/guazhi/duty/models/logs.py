@@ -98,6 +98,7 @@ class DutyTask(TimeStampedModel):
     )
     agreed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
     done_month = models.DateField(_("销号月份"), null=True, blank=True)
+    drop_reason = models.TextField(_("取消原因"), blank=True)
     done_note = models.TextField(_("完成情况"), blank=True)
     evidence = models.ManyToManyField(
         WorkLogEntry, verbose_name=_("佐证纪实"), blank=True, related_name="tasks"

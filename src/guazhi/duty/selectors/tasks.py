@@ -152,7 +152,6 @@ def task_board(*, actor: Any, assignment: Assignment, today: dt.date | None = No
             )
         )
     )
-    reasons = _drop_reasons([t.pk for t in tasks if t.state == TaskState.DROPPED])
     board = TaskBoard([])
     months: dict[dt.date, TaskMonth] = {}
     for task in tasks:
@@ -163,9 +162,7 @@ def task_board(*, actor: Any, assignment: Assignment, today: dt.date | None = No
                 task.target_month, month_text(task.target_month)
             )
             board.months.append(month)
-        month.rows.append(
-            TaskRow(task, status, list(task.evidence.all()), reasons.get(task.pk, ""))
-        )
+        month.rows.append(TaskRow(task, status, list(task.evidence.all()), task.drop_reason))
         if status == TaskStatus.DROPPED:
             month.dropped += 1
             continue
@@ -180,27 +177,6 @@ def task_board(*, actor: Any, assignment: Assignment, today: dt.date | None = No
         if task.state == TaskState.PROPOSED:
             board.proposed += 1
     return board
-
-
-def _drop_reasons(task_ids: list[int]) -> dict[int, str]:
-    """Why each task was dropped: the reason rides on the history row of the drop (DutyTask
-    has no field of its own for it)."""
-    if not task_ids:
-        return {}
-    found: dict[int, str] = {}
-    rows = (
-        DutyTask.history.filter(id__in=task_ids, state=TaskState.DROPPED)
-        .exclude(history_change_reason__isnull=True)
-        .order_by("history_date", "history_id")
-        .values_list("id", "history_change_reason")
-    )
-    for task_id, reason in rows:
-        found.setdefault(task_id, reason)  # the first drop (a task is dropped once)
-    return found
-
-
-def task_drop_reason(task: DutyTask) -> str:
-    return _drop_reasons([task.pk]).get(task.pk, "")
 
 
 def evidence_choices(

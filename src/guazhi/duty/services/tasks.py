@@ -29,8 +29,7 @@ from guazhi.duty.selectors.tasks import can_agree_tasks, can_drop_tasks
 from guazhi.programmes.models import Assignment, AssignmentState
 
 TITLE_MAX = 100
-# The reason is kept on the task's history row (history_change_reason holds 100 characters).
-REASON_MAX = 100
+REASON_MAX = 100  # the form says so: a reason is a sentence, not a report
 # How long after a proposal the same proposal sent again is taken for the same form sent twice.
 DUPLICATE_WINDOW = dt.timedelta(minutes=5)
 
@@ -200,9 +199,9 @@ def task_drop(*, actor: Any, task: DutyTask, reason: str) -> DutyTask:
         raise ValidationFailed(message, detail={"reason": message})
     previous = task.state
     task.state = TaskState.DROPPED
+    task.drop_reason = reason
     _by(actor, task)
-    task._change_reason = reason  # type: ignore[attr-defined]  # read by simple_history
-    task.save(update_fields=["state", "updated_at"])
+    task.save(update_fields=["state", "drop_reason", "updated_at"])
     audit_record(
         actor=actor,
         action="task.drop",
