@@ -44,3 +44,11 @@ def _json_safe(value: Any) -> Any:
     if value is None or isinstance(value, bool | int | float | str | list | dict):
         return value
     return str(value)  # dates, related objects, Decimals: as a person would read them
+
+
+def history_by(actor: Any, *records: models.Model) -> None:
+    """Name `actor` on the history rows `records` are about to write. In a request the history
+    middleware does it; a job, the shell or a demo loader has no request, so services say who."""
+    if getattr(actor, "is_authenticated", False):
+        for record in records:
+            record._history_user = actor  # type: ignore[attr-defined]

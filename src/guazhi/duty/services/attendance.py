@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from guazhi.core.audit import audit_record
+from guazhi.core.audit import audit_record, history_by
 from guazhi.core.errors import Forbidden, InvalidTransition, ValidationFailed
 from guazhi.duty.models import AttendanceReturn
 from guazhi.duty.periods import month_end, month_start
@@ -94,7 +94,7 @@ def attendance_return_submit(
                 submitted_by=actor,
                 note=note,
             )
-            sent._history_user = actor  # type: ignore[attr-defined]
+            history_by(actor, sent)
             sent.save()
             audit_record(
                 actor=actor,

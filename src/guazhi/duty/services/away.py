@@ -9,13 +9,12 @@ a report is not a way around the approval chain.
 
 import datetime as dt
 import re
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from guazhi.core.audit import audit_record
+from guazhi.core.audit import audit_record, history_by
 from guazhi.core.calendar import workdays_in
 from guazhi.core.errors import Forbidden, InvalidTransition, ValidationFailed
 from guazhi.core.jinja import format_date
@@ -157,12 +156,6 @@ def _span_errors(
     return errors
 
 
-def _by(actor: Any, report: AwayReport) -> None:
-    """Name the actor on the history record also outside a request (jobs, the shell)."""
-    if getattr(actor, "is_authenticated", False):
-        report._history_user = actor  # type: ignore[attr-defined]
-
-
 def _move(report: AwayReport, to_state: str) -> None:
     if to_state not in AWAY_TRANSITIONS[report.state]:
         raise InvalidTransition(
@@ -236,7 +229,7 @@ def away_report_submit(
         contact_phone=contact_phone,
         state=AwayState.SUBMITTED,
     )
-    _by(actor, report)
+    history_by(actor, report)
     report.save()
     audit_record(
         actor=actor,
@@ -271,7 +264,7 @@ def away_report_acknowledge(*, actor: User, report: AwayReport) -> AwayReport:
     _move(report, AwayState.ACKNOWLEDGED)
     report.acknowledged_by = actor
     report.acknowledged_at = timezone.now()
-    _by(actor, report)
+    history_by(actor, report)
     report.save(update_fields=["state", "acknowledged_by", "acknowledged_at", "updated_at"])
     audit_record(
         actor=actor,
@@ -296,7 +289,7 @@ def away_report_withdraw(
         raise InvalidTransition(_("外出已经开始，不能撤回报备。"))
     before = report.state
     _move(report, AwayState.WITHDRAWN)
-    _by(actor, report)
+    history_by(actor, report)
     report.save(update_fields=["state", "updated_at"])
     audit_record(
         actor=actor,

@@ -31,7 +31,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from guazhi.core.audit import audit_record, changed_fields
+from guazhi.core.audit import audit_record, changed_fields, history_by
 from guazhi.core.errors import Forbidden, InvalidTransition, ValidationFailed
 from guazhi.core.jinja import format_date
 from guazhi.core.text import join_list
@@ -44,6 +44,7 @@ from guazhi.duty.models import (
     SamplingMode,
 )
 from guazhi.duty.selectors.inspections import DayLeave, batch_host_units, day_leave
+from guazhi.duty.services.same_form import same_form_since
 from guazhi.orgs.models import Organisation
 from guazhi.programmes.models import Assignment, AssignmentState, Batch, BatchState
 from guazhi.programmes.selectors.scope import can_manage_batch
@@ -58,8 +59,6 @@ SAMPLE_MAX = 32767  # the column's limit
 # Batches whose people are on duty.
 INSPECTABLE_BATCH_STATES = (BatchState.ACTIVE, BatchState.EVALUATING)
 
-# How long an identical plan by the same coordinator counts as the same form sent twice.
-REPEAT_WINDOW = dt.timedelta(minutes=5)
 
 CHECK_FIELDS = ["result", "findings", "rectification", "rectification_due"]
 
@@ -67,13 +66,6 @@ CHECK_FIELDS = ["result", "findings", "rectification", "rectification_due"]
 def _check_inspector(actor: Any, batch: Batch) -> None:
     if not can_manage_batch(actor=actor, batch=batch):
         raise Forbidden(_("只有负责本批次的组织部门可以安排和登记不定期检查。"))
-
-
-def _by(actor: Any, *records: Any) -> None:
-    """Name the actor on history records also outside a request (jobs, the shell)."""
-    if getattr(actor, "is_authenticated", False):
-        for record in records:
-            record._history_user = actor
 
 
 def on_duty_population(
@@ -117,7 +109,7 @@ def inspection_plan(
     A plan form sent twice (a double click, a resend after a slow answer) must not make two
     inspections with two different draws. The batch row is locked first, so plans of one
     batch are made one after the other, and a plan identical to one the same coordinator
-    made for the batch in the last REPEAT_WINDOW (same day, scope, sampling, size, spread,
+    made for the batch in the last SAME_FORM_WINDOW (same day, scope, sampling, size, spread,
     chosen people, inspectors and note) is refused as sent twice. This needs no token kept
     between requests and holds on both databases: PostgreSQL queues on the row lock, SQLite
     on its write lock (transactions begin IMMEDIATE). A coordinator who really wants a second
@@ -217,7 +209,7 @@ def inspection_plan(
         note=note,
         planned_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    _by(actor, inspection)
+    history_by(actor, inspection)
     inspection.save()
     if unit_ids:
         inspection.host_units.set(unit_ids)
@@ -269,7 +261,7 @@ def _refuse_repeat(
         Inspection.objects.filter(
             batch=batch,
             planned_by=actor,
-            created_at__gte=timezone.now() - REPEAT_WINDOW,
+            created_at__gte=same_form_since(),
             planned_on=planned_on,
             sampling=sampling_mode,
             sample_size=sample_size,
@@ -418,7 +410,7 @@ def check_record(
     check.rectification_due = rectification_due
     check.checked_at = timezone.now()
     check.checked_by = actor if getattr(actor, "is_authenticated", False) else None
-    _by(actor, check)
+    history_by(actor, check)
     check.save(update_fields=[*CHECK_FIELDS, "checked_at", "checked_by", "updated_at"])
     audit_record(
         actor=actor,
@@ -452,7 +444,7 @@ def check_rectified(
         raise ValidationFailed(_("请写明整改情况。"), detail={"note": _("请写明整改情况。")})
     check.rectified_at = timezone.now()
     check.rectified_note = note
-    _by(actor, check)
+    history_by(actor, check)
     check.save(update_fields=["rectified_at", "rectified_note", "updated_at"])
     today = today or timezone.localdate()
     late = check.rectification_due is not None and today > check.rectification_due
@@ -484,7 +476,7 @@ def inspection_complete(*, actor: Any, inspection: Inspection) -> Inspection:
         )
     inspection.state = InspectionState.COMPLETED
     inspection.completed_at = timezone.now()
-    _by(actor, inspection)
+    history_by(actor, inspection)
     inspection.save(update_fields=["state", "completed_at", "updated_at"])
     results = list(inspection.checks.values_list("result", flat=True))
     audit_record(

@@ -9,7 +9,7 @@ their content (core.attachments), and the entry keeps at most MAX_FILES of them.
 
 A form sent twice (a double tap on a slow phone) records one entry: creating locks the
 person's assignment row, and inside that lock an identical entry written by the same person in
-the last DUPLICATE_WINDOW (same fields, same quantities, the same files by SHA-256) is the
+the last SAME_FORM_WINDOW (same fields, same quantities, the same files by SHA-256) is the
 answer instead of a second one.
 """
 
@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from guazhi.core.attachments import attachment_delete, attachment_store, attachments_of
-from guazhi.core.audit import audit_record, changed_fields
+from guazhi.core.audit import audit_record, changed_fields, history_by
 from guazhi.core.errors import Forbidden, InvalidTransition, ValidationFailed
 from guazhi.core.jinja import format_date
 from guazhi.duty.models import (
@@ -39,6 +39,7 @@ from guazhi.duty.models import (
 from guazhi.duty.periods import term_bounds
 from guazhi.duty.selectors.scope import is_own
 from guazhi.duty.services.rules import duty_rules_of
+from guazhi.duty.services.same_form import same_form_since
 from guazhi.programmes.models import Assignment, AssignmentState
 
 TITLE_MAX = 100
@@ -48,8 +49,6 @@ MAX_FILES = 9  # a phone's photo picker offers nine at a time; more belongs in a
 # LogQuantity.value: 14 digits, 2 after the point.
 VALUE_MAX = Decimal("999999999999.99")
 ENTRY_FIELDS = ["date", "category", "title", "content", "accomplishment"]
-# How long after an entry the same entry sent again is taken for the same form sent twice.
-DUPLICATE_WINDOW = dt.timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -60,13 +59,6 @@ class QuantityRow:
     label: str = ""
     value: Decimal | str | None = None
     unit: str = ""
-
-
-def _by(actor: Any, *records: Any) -> None:
-    """Name the actor on history records also outside a request (jobs, the shell)."""
-    if getattr(actor, "is_authenticated", False):
-        for record in records:
-            record._history_user = actor
 
 
 def _check_writer(actor: Any, assignment: Assignment) -> None:
@@ -288,7 +280,7 @@ def log_entry_create(
         accomplishment=bool(accomplishment),
         created_by=author,
     )
-    _by(actor, entry)
+    history_by(actor, entry)
     entry.save()
     _save_quantities(entry, checked)
     stored = _store_files(actor=actor, entry=entry, files=files, already=0)
@@ -325,14 +317,14 @@ def _same_entry(
     checked: list[tuple[str, Decimal, str]],
     files: Sequence[Any],
 ) -> WorkLogEntry | None:
-    """An entry `author` recorded on `assignment` within DUPLICATE_WINDOW that says exactly
+    """An entry `author` recorded on `assignment` within SAME_FORM_WINDOW that says exactly
     this: the same fields, quantities (in order) and files (by content). Called under the
     assignment's lock, so a second submission sees the first one's entry once it committed."""
     candidates = list(
         WorkLogEntry.objects.filter(
             assignment=assignment,
             created_by=author,
-            created_at__gte=timezone.now() - DUPLICATE_WINDOW,
+            created_at__gte=same_form_since(),
             **fields,
         ).order_by("id")
     )
@@ -404,7 +396,7 @@ def log_entry_update(
     entry.date, entry.category, entry.title, entry.content = date, category, title, content  # type: ignore[assignment]
     entry.accomplishment = bool(accomplishment)
     changes = changed_fields(entry, before, ENTRY_FIELDS)
-    _by(actor, entry)
+    history_by(actor, entry)
     entry.save(update_fields=[*ENTRY_FIELDS, "updated_at"])
     entry.quantities.all().delete()
     _save_quantities(entry, checked)
@@ -462,5 +454,5 @@ def log_entry_delete(*, actor: Any, entry: WorkLogEntry, today: dt.date | None =
             "files": [a.name for a in files],
         },
     )
-    _by(actor, entry)
+    history_by(actor, entry)
     entry.delete()

@@ -7,7 +7,7 @@ what follows. A record is its author's word: another leader who reads it does no
 the organisation department coordinating the batch may (a follow-up it took over). The person
 never sees it, so nothing here notifies them. A record sent twice (a double tap) is kept once:
 recording locks the person's assignment row, and inside that lock the same record by the same
-leader within DUPLICATE_WINDOW is the answer.
+leader within SAME_FORM_WINDOW is the answer.
 """
 
 import datetime as dt
@@ -17,24 +17,17 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from guazhi.core.audit import audit_record, changed_fields
+from guazhi.core.audit import audit_record, changed_fields, history_by
 from guazhi.core.errors import Forbidden, NotFound, ValidationFailed
 from guazhi.duty.models import HeartTalk
 from guazhi.duty.periods import term_bounds
 from guazhi.duty.selectors.talks import can_edit_talk, may_read_talks, talk_edit_refusal
+from guazhi.duty.services.same_form import same_form_since
 from guazhi.programmes.models import Assignment
 
 TALKER_MAX = 50
 PARTICIPANTS_MAX = 200
 TALK_FIELDS = ["held_on", "talker", "participants", "topics", "follow_up"]
-# How long after a record the same record sent again is taken for the same form sent twice.
-DUPLICATE_WINDOW = dt.timedelta(minutes=5)
-
-
-def _by(actor: Any, *records: Any) -> None:
-    if getattr(actor, "is_authenticated", False):
-        for record in records:
-            record._history_user = actor
 
 
 def _checked(
@@ -109,7 +102,7 @@ def talk_record(
     sent_before = (
         HeartTalk.objects.filter(
             assignment=assignment,
-            created_at__gte=timezone.now() - DUPLICATE_WINDOW,
+            created_at__gte=same_form_since(),
             **fields,
         )
         .order_by("id")
@@ -118,7 +111,7 @@ def talk_record(
     if sent_before is not None:
         return sent_before
     talk = HeartTalk(assignment=assignment, **fields)
-    _by(actor, talk)
+    history_by(actor, talk)
     talk.save()
     # The audit trail is read by coordinators and admins: it names the talk, not its content.
     audit_record(
@@ -169,7 +162,7 @@ def talk_update(
     talk.topics, talk.follow_up = topics, follow_up
     # Which fields changed, not what they say: the content stays with the record.
     changed = [name for name, change in changed_fields(talk, before, TALK_FIELDS).items() if change]
-    _by(actor, talk)
+    history_by(actor, talk)
     talk.save(update_fields=[*TALK_FIELDS, "updated_at"])
     audit_record(actor=actor, action="talk.update", obj=talk, detail={"fields": changed})
     return talk

@@ -6,7 +6,7 @@ reason; each month the cadre ticks off what is done, with a note and their own l
 proof (逐月对账销号). Every write needs the assignment still on duty.
 
 A proposal sent twice (a double tap) makes one task: proposing locks the person's assignment
-row, and inside that lock the same task proposed within DUPLICATE_WINDOW is the answer.
+row, and inside that lock the same task proposed within SAME_FORM_WINDOW is the answer.
 Evidence of a tick-off is the person's own log, dated no later than the end of the month the
 task is ticked off in: what happened afterwards cannot prove that month's work.
 """
@@ -19,25 +19,18 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from guazhi.core.audit import audit_record
+from guazhi.core.audit import audit_record, history_by
 from guazhi.core.errors import Forbidden, InvalidTransition, ValidationFailed
 from guazhi.core.jinja import format_date
 from guazhi.duty.models import DutyTask, TaskState, WorkLogEntry
 from guazhi.duty.periods import month_end, month_start, month_text, term_bounds
 from guazhi.duty.selectors.scope import is_own
 from guazhi.duty.selectors.tasks import can_agree_tasks, can_drop_tasks
+from guazhi.duty.services.same_form import same_form_since
 from guazhi.programmes.models import Assignment, AssignmentState
 
 TITLE_MAX = 100
 REASON_MAX = 100  # the form says so: a reason is a sentence, not a report
-# How long after a proposal the same proposal sent again is taken for the same form sent twice.
-DUPLICATE_WINDOW = dt.timedelta(minutes=5)
-
-
-def _by(actor: Any, *records: Any) -> None:
-    if getattr(actor, "is_authenticated", False):
-        for record in records:
-            record._history_user = actor
 
 
 def _check_on_duty(assignment: Assignment) -> None:
@@ -113,7 +106,7 @@ def task_propose(
             title=title,
             description=description,
             target_month=target_month,
-            created_at__gte=timezone.now() - DUPLICATE_WINDOW,
+            created_at__gte=same_form_since(),
         )
         .order_by("id")
         .first()
@@ -123,7 +116,7 @@ def task_propose(
     task = DutyTask(
         assignment=assignment, title=title, description=description, target_month=target_month
     )
-    _by(actor, task)
+    history_by(actor, task)
     task.save()
     audit_record(
         actor=actor,
@@ -138,7 +131,7 @@ def _agree(actor: Any, task: DutyTask) -> None:
     task.state = TaskState.AGREED
     task.agreed_by = actor
     task.agreed_at = timezone.now()
-    _by(actor, task)
+    history_by(actor, task)
     task.save(update_fields=["state", "agreed_by", "agreed_at", "updated_at"])
     audit_record(
         actor=actor,
@@ -200,7 +193,7 @@ def task_drop(*, actor: Any, task: DutyTask, reason: str) -> DutyTask:
     previous = task.state
     task.state = TaskState.DROPPED
     task.drop_reason = reason
-    _by(actor, task)
+    history_by(actor, task)
     task.save(update_fields=["state", "drop_reason", "updated_at"])
     audit_record(
         actor=actor,
@@ -268,7 +261,7 @@ def task_tick_off(
     task.state = TaskState.DONE
     task.done_month = done_month
     task.done_note = note
-    _by(actor, task)
+    history_by(actor, task)
     task.save(update_fields=["state", "done_month", "done_note", "updated_at"])
     task.evidence.set(proofs)
     audit_record(

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from guazhi.core.audit import audit_record, changed_fields
+from guazhi.core.audit import audit_record, changed_fields, history_by
 from guazhi.core.errors import Forbidden, InvalidTransition, ValidationFailed
 from guazhi.core.i18n import Message, label_message
 from guazhi.core.jinja import format_date
@@ -47,12 +47,6 @@ def _locked(assignment: Assignment) -> Assignment:
         .select_related("batch__coordinating_org", "cadre", "host_unit", "post")
         .get(pk=assignment.pk)
     )
-
-
-def _by(actor: Any, assignment: Assignment) -> None:
-    """Name the actor on the history record also outside a request (jobs, the shell)."""
-    if getattr(actor, "is_authenticated", False):
-        assignment._history_user = actor  # type: ignore[attr-defined]
 
 
 def _move(assignment: Assignment, to_state: str) -> None:
@@ -136,7 +130,7 @@ def assignment_report_duty(
     assignment.end_date = latest_end(assignment)
     assignment.party_transfer_on = party_transfer_on
     assignment.party_transfer_note = party_transfer_note
-    _by(actor, assignment)
+    history_by(actor, assignment)
     assignment.save(update_fields=[*fields, "updated_at"])
     batch_event_record(
         actor=actor,
@@ -183,7 +177,7 @@ def assignment_party_transfer_record(
     fields = ["party_transfer_on", "party_transfer_note"]
     before = {name: getattr(assignment, name) for name in fields}
     assignment.party_transfer_on, assignment.party_transfer_note = on, note
-    _by(actor, assignment)
+    history_by(actor, assignment)
     assignment.save(update_fields=[*fields, "updated_at"])
     audit_record(
         actor=actor,
@@ -263,7 +257,7 @@ def assignment_outcome_record(
             date=format_date(on),
         )
     assignment.outcome, assignment.outcome_on, assignment.outcome_reason = outcome, on, reason
-    _by(actor, assignment)
+    history_by(actor, assignment)
     assignment.save(update_fields=[*fields, "updated_at"])
     if outcome == Outcome.ENDED_EARLY and assignment.group_id is not None:
         group_member_remove(actor=actor, assignment=assignment)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from guazhi.core.attachments import attachment_delete, attachment_store, attachments_of
-from guazhi.core.audit import audit_record, changed_fields
+from guazhi.core.audit import audit_record, changed_fields, history_by
 from guazhi.core.errors import Forbidden, InvalidTransition, ValidationFailed
 from guazhi.core.i18n import Message
 from guazhi.core.models import Attachment
@@ -54,13 +54,6 @@ def _check_batch_state(batch: Batch, doing: str) -> None:
             _("批次“%(batch)s”当前为“%(state)s”，不能%(doing)s；岗前培训和在岗阶段才可以。")
             % {"batch": batch.name, "state": batch.get_state_display(), "doing": doing}
         )
-
-
-def _by(actor: Any, *records: Any) -> None:
-    """Name the actor on history records also outside a request (jobs, the shell)."""
-    if getattr(actor, "is_authenticated", False):
-        for record in records:
-            record._history_user = actor
 
 
 # Groups -----------------------------------------------------------------------------------
@@ -161,7 +154,7 @@ def group_create(
         batch=batch, group=None, name=name, members=members, leader=leader, deputy=deputy
     )
     group = Group(batch=batch, name=name, leader=leader, deputy=deputy)
-    _by(actor, group)
+    history_by(actor, group)
     group.save()
     _set_members(actor, group, locked, before=[])
     grants = _sync_leader_roles(actor=actor, batch=batch, people=[leader, deputy])
@@ -220,7 +213,7 @@ def group_update(
     fields = ["name", "leader", "deputy"]
     before = {key: getattr(group, key) for key in fields}
     group.name, group.leader, group.deputy = name, leader, deputy
-    _by(actor, group)
+    history_by(actor, group)
     group.save(update_fields=[*fields, "updated_at"])
     added, removed = _set_members(actor, group, locked, before=before_members)
     grants = _sync_leader_roles(actor=actor, batch=batch, people=[*old_leaders, leader, deputy])
@@ -254,12 +247,12 @@ def _set_members(
     for member in before:
         if member.pk not in wanted:
             member.group = None
-            _by(actor, member)
+            history_by(actor, member)
             member.save(update_fields=["group", "updated_at"])
     for member in members:
         if member.pk not in had:
             member.group = group
-            _by(actor, member)
+            history_by(actor, member)
             member.save(update_fields=["group", "updated_at"])
     return sorted(wanted - had), sorted(had - wanted)
 
@@ -282,10 +275,10 @@ def group_member_remove(*, actor: Any, assignment: Assignment) -> None:
     for field in fields:
         setattr(group, field, None)
     if fields:
-        _by(actor, group)
+        history_by(actor, group)
         group.save(update_fields=[*fields, "updated_at"])
     assignment.group = None
-    _by(actor, assignment)
+    history_by(actor, assignment)
     assignment.save(update_fields=["group", "updated_at"])
     _sync_leader_roles(actor=actor, batch=batch, people=[assignment])
     audit_record(
@@ -428,7 +421,7 @@ def training_session_create(
         topic=topic, starts_at=starts_at, ends_at=ends_at, place=place, description=description
     )
     session = TrainingSession(batch=batch, **values)
-    _by(actor, session)
+    history_by(actor, session)
     session.save()
     batch_event_record(
         actor=actor,
@@ -487,7 +480,7 @@ def training_session_update(
     changes = changed_fields(session, before, SESSION_FIELDS)
     if not changes:
         return session
-    _by(actor, session)
+    history_by(actor, session)
     session.save(update_fields=[*changes.keys(), "updated_at"])
     audit_record(actor=actor, action="training.update", obj=session, detail={"changes": changes})
     batch_event_record(
@@ -533,7 +526,7 @@ def training_session_delete(*, actor: Any, session: TrainingSession) -> None:
         kind="training_delete",
         note=Message(gettext_noop("删除培训“%(topic)s”。"), topic=session.topic),
     )
-    _by(actor, session)
+    history_by(actor, session)
     session.delete()
 
 
@@ -596,7 +589,7 @@ def training_attendance_record(
         row, note = recorded.get(entry.assignment_id), entry.note.strip()
         if not entry.status:
             if row is not None:
-                _by(actor, row)
+                history_by(actor, row)
                 row.delete()
                 changed += 1
             continue
@@ -604,12 +597,12 @@ def training_attendance_record(
             row = TrainingAttendance(
                 session=session, assignment_id=entry.assignment_id, status=entry.status, note=note
             )
-            _by(actor, row)
+            history_by(actor, row)
             row.save()
             changed += 1
         elif (row.status, row.note) != (entry.status, note):
             row.status, row.note = entry.status, note
-            _by(actor, row)
+            history_by(actor, row)
             row.save(update_fields=["status", "note"])
             changed += 1
     counts = {
