@@ -126,3 +126,25 @@ def log_in(page, username: str, password: str = PASSWORD) -> None:  # type: igno
     page.get_by_label("密码", exact=True).fill(password)
     page.get_by_role("button", name="登录", exact=True).click()
     page.wait_for_load_state()
+
+
+def assert_fits_phone(page) -> None:  # type: ignore[no-untyped-def]
+    """Nothing sticks out sideways on the phone: no horizontal scrolling.
+
+    It waits for the page's load event first: until the stylesheet has arrived the browser lays
+    the page out unstyled, which is wider than any phone, and a busy test machine can take long
+    enough over the stylesheet for that to be measured.
+    """
+    page.wait_for_load_state("load")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"{width} px wide; furthest right: {_furthest_right(page)}"
+
+
+def _furthest_right(page) -> list:  # type: ignore[no-untyped-def]
+    """The elements reaching furthest right, to say what broke the phone layout."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('body *')]
+            .map(e => [Math.round(e.getBoundingClientRect().right),
+                       e.tagName + '.' + e.className + ' ' + (e.textContent || '').trim().slice(0, 30)])
+            .sort((a, b) => b[0] - a[0]).slice(0, 5)"""
+    )

@@ -38,7 +38,7 @@ from guazhi.duty.models import (
     WorkLogEntry,
 )
 from guazhi.programmes.models import AssignmentState, Post
-from tests.browser.conftest import SCREENSHOTS, log_in
+from tests.browser.conftest import SCREENSHOTS, assert_fits_phone, log_in
 from tests.duty.test_report_services import log, report_world
 from tests.duty.world import duty_world
 from tests.factories import CadreFactory
@@ -48,7 +48,6 @@ from tests.programmes.factories import PostFactory, assign
 MONDAY = dt.date(2026, 6, 8)
 TUESDAY = MONDAY + dt.timedelta(days=1)
 THURSDAY = MONDAY + dt.timedelta(days=3)
-PHONE_WIDTH = 375
 
 
 @dataclass
@@ -86,11 +85,6 @@ def _message(page: Page, text: str) -> None:
 def _log_out(page: Page) -> None:
     page.get_by_role("button", name="退出", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("登录")
-
-
-def _fits(page: Page) -> None:
-    """Nothing sticks out sideways on the phone: no horizontal scrolling."""
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_WIDTH
 
 
 def _shot(page: Page, name: str) -> None:
@@ -193,14 +187,14 @@ def test_a_cadre_asks_for_two_days_on_a_phone_the_host_approves_and_the_cadre_re
     phone.get_by_label("工作代理人").fill("白鹿镇党政办刘主任")
     phone.get_by_label("联系电话").fill("13907920001")
     _shot(phone, "phone-leave-form")
-    _fits(phone)
+    assert_fits_phone(phone)
     phone.get_by_role("button", name="提交审批", exact=True).click()
     _message(phone, "请假已提交（共2天），等待审批。")
     expect(phone.get_by_role("heading", level=1)).to_have_text("事假 审批中")
     details = phone.locator("dl.details")
     expect(details).to_contain_text("2026年6月9日下午至2026年6月11日上午")
     expect(details).to_contain_text("2天（按工作日计）")
-    _fits(phone)
+    assert_fits_phone(phone)
 
     # The host unit's leader approves it from the inbox, at a desk.
     log_in(page, "host")
@@ -239,13 +233,13 @@ def test_a_cadre_asks_for_two_days_on_a_phone_the_host_approves_and_the_cadre_re
     expect(phone.get_by_role("heading", level=1)).to_have_text("销假")
     expect(phone.get_by_label("实际返岗日期")).to_have_value(THURSDAY.isoformat())
     phone.get_by_label("返岗时段").select_option(label="下午")
-    _fits(phone)
+    assert_fits_phone(phone)
     phone.get_by_role("button", name="确认销假", exact=True).click()
     _message(phone, "已销假，实际休假2天。")
     expect(phone.get_by_role("heading", level=1)).to_have_text("事假 已销假")
     expect(phone.locator("dl.details")).to_contain_text("2026年6月11日下午")
     _shot(phone, "phone-leave-returned")
-    _fits(phone)
+    assert_fits_phone(phone)
 
     leave = LeaveRequest.objects.get(assignment=duty.serving_a)
     assert (
@@ -316,7 +310,7 @@ def test_a_cadre_logs_an_accomplishment_with_a_photo_on_a_phone(phone, world, cl
         FilePayload(name="签约现场.png", mimeType="image/png", buffer=photo)
     )
     _shot(phone, "phone-log-form")
-    _fits(phone)
+    assert_fits_phone(phone)
     form.get_by_role("button", name="保存", exact=True).click()
 
     _message(phone, "已记录“促成江西某新材料公司落户白鹿镇”。")
@@ -326,7 +320,7 @@ def test_a_cadre_logs_an_accomplishment_with_a_photo_on_a_phone(phone, world, cl
     expect(entries).to_contain_text("做成一件事")
     expect(entries).to_contain_text("2026年6月8日 · 招商引资 · 附件 1 个")
     expect(entries.locator(".tag")).to_have_text(["签约企业 1 家", "协议投资 5000 万元"])
-    _fits(phone)
+    assert_fits_phone(phone)
 
     entries.get_by_role("link", name="促成江西某新材料公司落户白鹿镇").click()
     expect(phone.get_by_role("heading", level=1)).to_have_text(
@@ -343,7 +337,7 @@ def test_a_cadre_logs_an_accomplishment_with_a_photo_on_a_phone(phone, world, cl
         ["协议投资", "5000", "万元"]
     )
     _shot(phone, "phone-log-entry")
-    _fits(phone)
+    assert_fits_phone(phone)
 
     entry = WorkLogEntry.objects.get(assignment=duty.serving_a)
     files = list(attachments_of(entry))
@@ -390,7 +384,7 @@ def test_a_group_leader_returns_a_monthly_report_with_a_comment_the_cadre_reads(
     expect(phone.get_by_role("heading", level=1)).to_have_text("2026年5月定期汇报 草稿")
     expect(phone.locator("#summary")).to_contain_text("本期共记录工作纪实 1 条，做成一件事 0 件。")
     phone.get_by_label("汇报正文").fill(narrative)
-    _fits(phone)
+    assert_fits_phone(phone)
     phone.get_by_role("button", name="提交汇报", exact=True).click()
     _message(phone, "汇报已提交，等待组长审阅。")
     expect(phone.get_by_role("heading", level=1)).to_have_text("2026年5月定期汇报 待审阅")
@@ -430,7 +424,7 @@ def test_a_group_leader_returns_a_monthly_report_with_a_comment_the_cadre_reads(
     expect(returned).to_contain_text("请补充走访中发现问题的解决进展和六月打算。")
     expect(phone.get_by_label("汇报正文")).to_have_value(narrative)
     _shot(phone, "phone-report-returned")
-    _fits(phone)
+    assert_fits_phone(phone)
 
     report = PeriodicReport.objects.get(assignment=found.zhang)
     assert (report.period_start, report.state, report.narrative) == (

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from tests.browser.conftest import SCREENSHOTS, log_in
+from tests.browser.conftest import SCREENSHOTS, assert_fits_phone, log_in
 
 # (username, full name, menu entries this role must see, menu entries it must not see)
 ROLES = {
@@ -94,17 +94,13 @@ def test_the_language_switch_turns_the_page_english_and_back(page, world) -> Non
     expect(page.get_by_role("heading", level=1)).to_have_text("您好，组织部王科长")
 
 
-def _scroll_width(page) -> int:  # type: ignore[no-untyped-def]
-    return page.evaluate("document.documentElement.scrollWidth")
-
-
 def test_on_a_phone_pages_fit_the_screen_and_the_menu_opens(phone, live_server, world) -> None:
     log_in(phone, "coordinator")
     expect(phone.get_by_role("heading", level=1)).to_have_text("您好，组织部王科长")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     phone.screenshot(path=str(SCREENSHOTS / "phone-home.png"), full_page=True)
 
-    assert _scroll_width(phone) <= 375
+    assert_fits_phone(phone)
     menu = phone.get_by_role("navigation", name="主导航")
     roster_link = menu.get_by_role("link", name="干部名册", exact=True)
     expect(roster_link).to_be_hidden()
@@ -118,7 +114,7 @@ def test_on_a_phone_pages_fit_the_screen_and_the_menu_opens(phone, live_server, 
     expect(phone).to_have_url(f"{live_server.url}{reverse('orgs:cadre_list')}")
     expect(phone.get_by_text("张三").first).to_be_visible()
     phone.screenshot(path=str(SCREENSHOTS / "phone-cadre-list.png"), full_page=True)
-    assert _scroll_width(phone) <= 375
+    assert_fits_phone(phone)
 
 
 def test_five_wrong_passwords_lock_the_account_even_against_the_right_one(page, world) -> None:

@@ -27,7 +27,7 @@ from guazhi.programmes.models import (
     SelectionStep,
     TrainingAttendance,
 )
-from tests.browser.conftest import SCREENSHOTS, log_in
+from tests.browser.conftest import SCREENSHOTS, assert_fits_phone, log_in
 from tests.factories import CadreFactory, UnitFactory, UserFactory, grant
 from tests.programmes.factories import BatchFactory, PostFactory
 
@@ -201,7 +201,7 @@ def test_a_batch_goes_from_its_notice_to_a_cadre_on_duty(  # type: ignore[no-unt
         ["白鹿镇 · 党委副书记", "浔阳区委党校 · 副校长"]
     )
     phone.screenshot(path=str(SCREENSHOTS / "phone-application-submitted.png"), full_page=True)
-    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+    assert_fits_phone(phone)
 
     # The college's dispatch admin recommends 刘洋, who has not applied.
     log_in(page, "college")
