@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "guazhi.orgs",
     "guazhi.programmes",
     "guazhi.duty",
+    "guazhi.summaries",
     "guazhi.dashboard",
 ]
 

@@ -12,5 +12,6 @@ urlpatterns = [
     path("orgs/", include("guazhi.orgs.urls")),
     path("programmes/", include("guazhi.programmes.urls")),
     path("duty/", include("guazhi.duty.urls")),
+    path("summaries/", include("guazhi.summaries.urls")),
     path("core/", include("guazhi.core.urls")),
 ]

@@ -37,11 +37,13 @@ def test_a_batch_on_duty_adds_the_on_duty_tabs_and_each_one_opens(world, client)
     batch = duty_world(world).batch_a
     coordinator = world.users["coordinator"]
     tabs = batch_tabs(actor=coordinator, batch=batch)
-    assert [tab.key for tab in tabs][-5:] == [
+    assert [tab.key for tab in tabs][-7:] == [
         "attendance",
         "worklog",
         "reports",
         "inspections",
+        "summaries",
+        "meetings",
         "duty_rules",
     ]
     client.force_login(coordinator)

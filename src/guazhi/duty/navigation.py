@@ -49,6 +49,12 @@ PERSON_TABS = (
         "reports", pgettext_lazy("navigation", "定期汇报"), "duty:report_list", EVERYONE_CONCERNED
     ),
     PersonTab(
+        "summaries",
+        pgettext_lazy("navigation", "挂职总结"),
+        "summaries:summary_list",
+        EVERYONE_CONCERNED,
+    ),
+    PersonTab(
         "talks",
         pgettext_lazy("navigation", "谈心谈话"),
         "duty:talk_list",

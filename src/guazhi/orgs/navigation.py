@@ -41,6 +41,7 @@ NAV_ITEMS = (
         "duty:approval_inbox",
         frozenset({Role.COORDINATOR, Role.DISPATCH_ADMIN, Role.HOST_LEADER}),
     ),
+    NavItem(_("经验库"), "summaries:library_list", EVERYONE),
     NavItem(
         pgettext_lazy("navigation", "角色授权"), "orgs:role_list", frozenset({Role.COORDINATOR})
     ),

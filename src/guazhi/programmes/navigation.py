@@ -78,6 +78,21 @@ BATCH_TABS = (
         MANAGERS,
         ON_DUTY,
     ),
+    # Summaries and meetings (guazhi.summaries).
+    BatchTab(
+        "summaries",
+        pgettext_lazy("navigation", "挂职总结"),
+        "summaries:batch_summaries",
+        STAFF,
+        ON_DUTY,
+    ),
+    BatchTab(
+        "meetings",
+        pgettext_lazy("navigation", "交流会议"),
+        "summaries:meeting_list",
+        STAFF | {Role.CADRE},
+        ON_DUTY,
+    ),
     BatchTab(
         "duty_rules", pgettext_lazy("navigation", "在岗规则"), "duty:rules_edit", MANAGERS, ON_DUTY
     ),

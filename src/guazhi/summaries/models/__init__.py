@@ -1,0 +1,47 @@
+"""Summaries, the experience library and meetings: one module per area, re-exported here."""
+
+from guazhi.summaries.models.library import (
+    LIBRARY_TRANSITIONS,
+    Bookmark,
+    LibraryDocument,
+    LibrarySource,
+    LibraryState,
+)
+from guazhi.summaries.models.meetings import Meeting, MeetingKind, MeetingSpeaker
+from guazhi.summaries.models.summaries import (
+    BASIC_SECTION,
+    DEFAULT_SECTIONS,
+    EDITABLE_STATES,
+    SUMMARY_TRANSITIONS,
+    WORK_SECTION,
+    Summary,
+    SummaryEvent,
+    SummaryEventAction,
+    SummaryKind,
+    SummarySection,
+    SummaryState,
+    SummaryTemplate,
+)
+
+__all__ = [
+    "BASIC_SECTION",
+    "DEFAULT_SECTIONS",
+    "EDITABLE_STATES",
+    "LIBRARY_TRANSITIONS",
+    "SUMMARY_TRANSITIONS",
+    "WORK_SECTION",
+    "Bookmark",
+    "LibraryDocument",
+    "LibrarySource",
+    "LibraryState",
+    "Meeting",
+    "MeetingKind",
+    "MeetingSpeaker",
+    "Summary",
+    "SummaryEvent",
+    "SummaryEventAction",
+    "SummaryKind",
+    "SummarySection",
+    "SummaryState",
+    "SummaryTemplate",
+]

@@ -1,0 +1,5 @@
+"""exports URLs (see guazhi.summaries.urls)."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
