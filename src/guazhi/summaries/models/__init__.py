@@ -4,6 +4,7 @@ from guazhi.summaries.models.library import (
     LIBRARY_TRANSITIONS,
     Bookmark,
     LibraryDocument,
+    LibraryKeyword,
     LibrarySource,
     LibraryState,
 )
@@ -32,6 +33,7 @@ __all__ = [
     "WORK_SECTION",
     "Bookmark",
     "LibraryDocument",
+    "LibraryKeyword",
     "LibrarySource",
     "LibraryState",
     "Meeting",

@@ -69,7 +69,6 @@ class LibraryDocument(TimeStampedModel):
     # As shown to readers: the author and post, or a neutral phrase when anonymised.
     author_label = models.CharField(_("作者"), max_length=100, blank=True)
     anonymised = models.BooleanField(_("已匿名化"), default=False)
-    keywords = models.JSONField(_("关键词"), default=list, blank=True)
     state = models.CharField(_("状态"), max_length=20, choices=LibraryState, db_index=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -107,6 +106,26 @@ class LibraryDocument(TimeStampedModel):
             parts.append(section.get("heading", ""))
             parts.append(section.get("body", ""))
         return "\n".join(part for part in parts if part)
+
+
+class LibraryKeyword(models.Model):
+    """A document's keyword (extracted by jieba, editable): a row each, so readers filter by one
+    with an index on every database (a JSON list cannot be searched for Chinese on SQLite)."""
+
+    document = models.ForeignKey(LibraryDocument, on_delete=models.CASCADE, related_name="keywords")
+    position = models.PositiveSmallIntegerField(_("序号"))
+    keyword = models.CharField(_("关键词"), max_length=20, db_index=True)
+
+    class Meta:
+        verbose_name = _("关键词")
+        verbose_name_plural = _("关键词")
+        ordering = ["document", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "keyword"], name="library_keyword_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.keyword
 
 
 class Bookmark(models.Model):
