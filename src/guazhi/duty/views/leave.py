@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from guazhi.core.attachments import attachments_of
 from guazhi.core.errors import Forbidden, InvalidTransition, ValidationFailed
 from guazhi.core.forms import show_service_errors
+from guazhi.core.page_cache import cached_page
 from guazhi.core.rendering import render_page
 from guazhi.duty.forms.leave import (
     DecideForm,
@@ -455,6 +456,7 @@ def leave_return_view(request: HttpRequest, leave_pk: int) -> HttpResponse:
 
 
 @roles_required(*APPROVERS)
+@cached_page
 def approval_inbox(request: HttpRequest) -> HttpResponse:
     actor = acting_user(request)
     acknowledges_away = scopes_of(actor).has(Role.HOST_LEADER)

@@ -26,6 +26,7 @@ from markupsafe import Markup
 from guazhi.core.attachments import max_attachment_bytes
 from guazhi.core.errors import GuazhiError, InvalidTransition, ValidationFailed
 from guazhi.core.forms import show_service_errors
+from guazhi.core.page_cache import cached_page
 from guazhi.core.rendering import render_page
 from guazhi.duty.forms.logs import (
     DEFAULT_ROWS,
@@ -135,6 +136,7 @@ def _save(form: LogEntryForm, rows: list[QuantityRowForm], service: Any, **argum
 
 
 @roles_required(*EVERYONE)
+@cached_page
 def log_list(request: HttpRequest, assignment_pk: int) -> HttpResponse:
     actor = acting_user(request)
     assignment = access_duty_assignment(actor=actor, pk=assignment_pk)

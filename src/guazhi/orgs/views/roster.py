@@ -3,42 +3,36 @@
 A roster is read far more often than written, and at 20,000 people its COUNT alone cost more
 than the rest of the page. So the count and each page's rendered table are kept in the cache
 under a fingerprint of everything they depend on: the viewer's scopes, the search, the page,
-the language and the roster's state. Every write through the services appends an audit event,
-so the latest audit id (one primary-key lookup) changes whenever the roster may have; saves that
-skip the services (tests' factories, the shell) bump a counter in this process. What neither
-sees, another process writing without the services, lives at most CACHE_SECONDS.
+the language and the data's state (core/page_cache.py's written_state: the latest audit event,
+which every write through the services appends, and saves in this process). What it cannot
+see, another process writing without the services, lives at most page_cache.CACHE_SECONDS.
 
 Whatever does not change from row to row (labels, the detail URL) is worked out once, not 50
 times: at 50 rows, a gettext or a reverse() per cell cost more than the database did.
 """
 
-import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, TypeVar
 
-from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db import connection
-from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.template import engines
 from django.urls import reverse
 from django.utils.translation import get_language
 from markupsafe import Markup
 
-from guazhi.core.models import AuditEvent
+from guazhi.core.page_cache import cached_value, written_state
 from guazhi.core.rendering import render_page
 from guazhi.orgs import selectors
 from guazhi.orgs.access import roles_required
 from guazhi.orgs.idcard import mask_phone
-from guazhi.orgs.models import CadreProfile, Organisation, Role
+from guazhi.orgs.models import Role
 from guazhi.orgs.scopes import ROSTER_ROLES, SENSITIVE_DATA_ROLES, Scopes, scopes_of
 
 TEMPLATE = "orgs/cadre_list.html"
 PAGE_SIZE = 50
-CACHE_SECONDS = 60
 LIST_COLUMNS = (
     *("id", "name", "gender", "birth_date", "political_status", "position", "rank", "phone"),
     *("expertise", "home_unit__name", "home_unit__path"),
@@ -148,39 +142,13 @@ class CountedPaginator(Paginator):
 
 # The cache ------------------------------------------------------------------------------------
 
-_local_writes = 0
-
-
-def _roster_written(**kwargs: Any) -> None:
-    global _local_writes
-    _local_writes += 1
-
-
-for _model in (CadreProfile, Organisation):
-    for _signal in (post_save, post_delete):
-        _signal.connect(_roster_written, sender=_model, dispatch_uid=f"roster-{_model.__name__}")
-
 
 def _fingerprint(scopes: Scopes, query: str) -> str:
     """What the count and rows depend on: who looks (scope and what they may see) and when."""
     reach = "*" if scopes.is_admin else ",".join(scopes.paths(ROSTER_ROLES))
     sees = "*" if scopes.is_admin else ",".join(scopes.paths(SENSITIVE_DATA_ROLES))
-    return f"{reach}|{sees}|{query}|{_last_audit_id()}|{_local_writes}"
-
-
-def _last_audit_id() -> int | None:
-    # Plain SQL: the ORM spent ten times the query's own cost building it, on every request.
-    table = connection.ops.quote_name(AuditEvent._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT MAX(id) FROM {table}")
-        row = cursor.fetchone()
-    return row[0] if row else None
+    return f"{reach}|{sees}|{query}|{written_state()}"
 
 
 def _cached(fingerprint: str, compute: Callable[[], T]) -> T:
-    key = "roster:" + hashlib.sha256(fingerprint.encode()).hexdigest()
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, CACHE_SECONDS)
-    return value  # type: ignore[no-any-return]
+    return cached_value("roster", fingerprint, compute)  # type: ignore[no-any-return]
