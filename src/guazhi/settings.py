@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "guazhi.programmes",
     "guazhi.duty",
     "guazhi.summaries",
+    "guazhi.evaluation",
     "guazhi.dashboard",
 ]
 

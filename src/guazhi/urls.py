@@ -13,5 +13,6 @@ urlpatterns = [
     path("programmes/", include("guazhi.programmes.urls")),
     path("duty/", include("guazhi.duty.urls")),
     path("summaries/", include("guazhi.summaries.urls")),
+    path("evaluation/", include("guazhi.evaluation.urls")),
     path("core/", include("guazhi.core.urls")),
 ]

@@ -37,13 +37,14 @@ def test_a_batch_on_duty_adds_the_on_duty_tabs_and_each_one_opens(world, client)
     batch = duty_world(world).batch_a
     coordinator = world.users["coordinator"]
     tabs = batch_tabs(actor=coordinator, batch=batch)
-    assert [tab.key for tab in tabs][-7:] == [
+    assert [tab.key for tab in tabs][-8:] == [
         "attendance",
         "worklog",
         "reports",
         "inspections",
         "summaries",
         "meetings",
+        "evaluation",
         "duty_rules",
     ]
     client.force_login(coordinator)

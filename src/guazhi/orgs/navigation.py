@@ -41,6 +41,12 @@ NAV_ITEMS = (
         "duty:approval_inbox",
         frozenset({Role.COORDINATOR, Role.DISPATCH_ADMIN, Role.HOST_LEADER}),
     ),
+    NavItem(
+        _("考核评分"),
+        "evaluation:rating_inbox",
+        frozenset({Role.DISPATCH_ADMIN, Role.HOST_LEADER, Role.GROUP_LEADER}),
+    ),
+    NavItem(_("我的考核"), "evaluation:my_evaluations", frozenset({Role.CADRE})),
     NavItem(_("经验库"), "summaries:library_list", EVERYONE),
     NavItem(
         pgettext_lazy("navigation", "角色授权"), "orgs:role_list", frozenset({Role.COORDINATOR})

@@ -93,6 +93,14 @@ BATCH_TABS = (
         STAFF | {Role.CADRE},
         ON_DUTY,
     ),
+    # Evaluation and recognition (guazhi.evaluation).
+    BatchTab(
+        "evaluation",
+        pgettext_lazy("navigation", "考核评价"),
+        "evaluation:round_list",
+        STAFF,
+        ON_DUTY,
+    ),
     BatchTab(
         "duty_rules", pgettext_lazy("navigation", "在岗规则"), "duty:rules_edit", MANAGERS, ON_DUTY
     ),

@@ -1,0 +1,8 @@
+"""Audit labels of the forms area (merged in guazhi.evaluation.audit_labels)."""
+
+from django.utils.functional import Promise
+
+ACTIONS: dict[str, Promise] = {}
+OBJECT_TYPES: dict[str, Promise] = {}
+DETAIL_KEYS: dict[str, Promise] = {}
+DETAIL_VALUES: dict[str, dict[str, Promise]] = {}

@@ -1,0 +1,5 @@
+"""forms URLs (see guazhi.evaluation.urls)."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
