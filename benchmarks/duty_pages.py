@@ -15,7 +15,10 @@ DEBUG off), sessions from the real login form, then wrk (32 connections, 2 threa
 
 each round against /healthz without a session (the baseline) measured around it. Every page is
 first checked to answer 200 with its rows (names of people waiting, the marked newest entry):
-a redirect to the login page would look fast. Each page is also rendered in-process (no HTTP):
+a redirect to the login page would look fast. The two pages are kept in the page cache
+(core/page_cache.py) between writes, and wrk only reads: its figures are those of the cached
+page, the steady state between writes. Each page is also rendered in-process (no HTTP), with
+the page cache emptied first (the first reader after a write) and from the cache:
 its render time, its queries with the plans of the slowest (EXPLAIN ANALYZE / EXPLAIN QUERY
 PLAN) and the project's functions by cumulative time (cProfile), so a slow page says why. Writes var/bench/duty_pages.json: every figure, and at the top level the worst
 ratio (rps / baseline_rps) and the worst p99_ms over pages and databases. Prints figures; never
@@ -209,7 +212,9 @@ def main() -> int:
             print(
                 f"  {key}: {page['rps']} req/s, p50 {page['p50_ms']} ms, p99 {page['p99_ms']} ms, "
                 f"baseline {page['baseline_rps']} req/s, ratio {page['ratio']}; "
-                f"{queries.get('queries')} queries, {queries.get('query_ms')} ms in SQL"
+                f"in-process: rendered {queries.get('render_ms')} ms with "
+                f"{queries.get('queries')} queries ({queries.get('query_ms')} ms in SQL), "
+                f"from the page cache {queries.get('cached_ms')} ms"
                 + (" [PLACEHOLDER: the page is not built yet]" if page["placeholder"] else ""),
                 flush=True,
             )
