@@ -63,7 +63,12 @@ def test_the_page_is_a4_with_the_standard_margins() -> None:
     ]
     assert measured == [210.0, 297.0, 37.0, 35.0, 28.0, 26.0]
     grid = section._sectPr.find(qn("w:docGrid"))
-    assert (grid.get(qn("w:type")), grid.get(qn("w:linePitch"))) == ("lines", "579")
+    # 22 lines of 28 characters: see tests/summaries/test_documents.py for the arithmetic.
+    assert (
+        grid.get(qn("w:type")),
+        grid.get(qn("w:linePitch")),
+        grid.get(qn("w:charSpace")),
+    ) == ("linesAndChars", "579", "-842")
 
 
 def test_the_title_is_xiaobiaosong_22pt_centred() -> None:

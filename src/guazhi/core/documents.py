@@ -1,7 +1,7 @@
 """Word documents in the official format (党政机关公文格式, GB/T 9704-2012): shared building blocks.
 
-A document starts with `official_document()` (A4, the standard's margins and 22-line grid,
-仿宋_GB2312 三号 body, page numbers “— 1 —” in 宋体 四号 on the outer side), then takes a title,
+A document starts with `official_document()` (A4, the standard's margins, a document grid of
+22 lines of 28 characters, 仿宋_GB2312 三号 body, page numbers “— 1 —” in 宋体 四号 on the outer side), then takes a title,
 headings, body paragraphs, tables and a signature, and leaves as bytes (`document_bytes`) or as
 a download (`docx_response`). Publicity lists use it now; summaries, evaluation forms, leave
 slips and commendations will build on the same pieces.
@@ -15,6 +15,7 @@ python-docx's `font.name` does) would leave Chinese text in the template's theme
 
 import datetime as dt
 import io
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -55,8 +56,11 @@ BODY_SIZE = Pt(16)  # 三号
 PAGE_NUMBER_SIZE = Pt(14)  # 四号
 TABLE_SIZE = Pt(12)  # 小四: seven columns of names and units do not fit in 三号
 
-# 22 lines in the 225 mm text block (GB/T 9704 5.2.3): 225 mm / 22 ≈ 28.95 pt, set as an exact
-# line height so Word does not stretch lines to the font's own height.
+# 22 lines of 28 characters in the 156 × 225 mm text block (GB/T 9704 5.2.3).
+LINES_PER_PAGE = 22
+CHARACTERS_PER_LINE = 28
+# 225 mm / 22 ≈ 28.95 pt, set as an exact line height so Word does not stretch lines to the
+# font's own height.
 LINE_PITCH = Pt(28.95)
 # Body paragraphs open with two characters of indent (空二字).
 FIRST_LINE_INDENT = Pt(16 * 2)
@@ -144,14 +148,60 @@ def _set_body_style(document: Document) -> None:
 
 
 def _set_line_grid(section: Any) -> None:
-    """The section's document grid: lines every LINE_PITCH (in twentieths of a point)."""
+    """The section's document grid (文档网格, “指定行和字符网格”): lines every LINE_PITCH and
+    CHARACTERS_PER_LINE characters across the text block.
+
+    Word keeps the line pitch in twentieths of a point, and the character pitch as charSpace: how
+    far it stands from the Normal style's font size, in 4096ths of a point. Word fits as many
+    whole characters as the text block holds, so the pitch is rounded down: 28 × 16 pt would
+    need 448 pt and the block is 442.25 pt, hence a pitch a little under 16 pt (charSpace −842).
+    """
     sect_pr = section._sectPr
     grid = sect_pr.find(qn("w:docGrid"))
     if grid is None:
         grid = OxmlElement("w:docGrid")
         sect_pr.append(grid)
-    grid.set(qn("w:type"), "lines")
+    # The lengths as Word will read them back (whole twips), not as asked for in millimetres.
+    text_width = section.page_width - section.left_margin - section.right_margin
+    pitch = Length(text_width).pt / CHARACTERS_PER_LINE
+    grid.set(qn("w:type"), "linesAndChars")
     grid.set(qn("w:linePitch"), str(round(LINE_PITCH.pt * 20)))
+    grid.set(qn("w:charSpace"), str(math.floor((pitch - BODY_SIZE.pt) * 4096)))
+
+
+def off_grid(paragraph: Paragraph) -> Paragraph:
+    """Let a paragraph set in another size than the body keep its own letter spacing.
+
+    On the character grid each character takes whole grid cells: a 二号 title's characters would
+    take two cells each and stand far apart, a 小四 table's would be spread to the 三号 pitch. The
+    standard's 28 characters a line are the body's; the rest opts out (“对齐到网格” off)."""
+    properties = paragraph._p.get_or_add_pPr()
+    snap = properties.find(qn("w:snapToGrid"))
+    if snap is None:
+        snap = OxmlElement("w:snapToGrid")
+        properties.insert_element_before(snap, *_AFTER_SNAP_TO_GRID)
+    snap.set(qn("w:val"), "0")
+    return paragraph
+
+
+# What follows w:snapToGrid inside w:pPr (the schema fixes the order of the children).
+_AFTER_SNAP_TO_GRID = (
+    "w:spacing",
+    "w:ind",
+    "w:contextualSpacing",
+    "w:mirrorIndents",
+    "w:suppressOverlap",
+    "w:jc",
+    "w:textDirection",
+    "w:textAlignment",
+    "w:textboxTightWrap",
+    "w:outlineLvl",
+    "w:divId",
+    "w:cnfStyle",
+    "w:rPr",
+    "w:sectPr",
+    "w:pPrChange",
+)
 
 
 def _add_page_numbers(document: Document) -> None:
@@ -165,6 +215,7 @@ def _add_page_numbers(document: Document) -> None:
 
 def _page_number(paragraph: Paragraph, alignment: WD_ALIGN_PARAGRAPH) -> None:
     paragraph.alignment = alignment
+    off_grid(paragraph)  # 四号, and the footer lies outside the text block the grid divides
     if alignment == WD_ALIGN_PARAGRAPH.RIGHT:
         paragraph.paragraph_format.right_indent = PAGE_NUMBER_SIZE
     else:
@@ -205,23 +256,32 @@ def _add_field(paragraph: Paragraph, instruction: str, placeholder: str) -> None
 # Content -----------------------------------------------------------------------------------
 
 
-def add_title(document: Document, text: str) -> Paragraph:
-    """The title (标题): 方正小标宋简体 二号, centred, followed by one empty line."""
+def add_title(document: Document, text: str, *, blank_after: bool = True) -> Paragraph:
+    """The title (标题): 方正小标宋简体 二号, centred, followed by one empty line (unless
+    `blank_after` is False: a line such as the author's comes first)."""
     paragraph = document.add_paragraph()
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _exact_spacing(paragraph)
+    off_grid(paragraph)
     set_run_font(paragraph.add_run(text), TITLE_FONT, TITLE_SIZE)
-    add_blank_line(document)
+    if blank_after:
+        add_blank_line(document)
     return paragraph
 
 
-def add_heading(document: Document, text: str, level: int = 1) -> Paragraph:
+def add_heading(document: Document, text: str, level: int = 1, *, rest: str = "") -> Paragraph:
     """A heading inside the body: level 1 in 黑体 (“一、”), level 2 in 楷体 (“（一）”), 三号,
-    indented two characters like the body. The caller writes the numbering into `text`."""
+    indented two characters like the body. The caller writes the numbering into `text`.
+
+    `rest` is body text run on after the heading in the same paragraph (仿宋), as a second-level
+    heading often is: “（一）坚持学习。挂职以来……”."""
     paragraph = document.add_paragraph()
     _exact_spacing(paragraph)
     paragraph.paragraph_format.first_line_indent = FIRST_LINE_INDENT
     set_run_font(paragraph.add_run(text), HEADING_FONTS[min(level, 2) - 1], BODY_SIZE)
+    if rest:
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY  # it wraps like the body
+        set_run_font(paragraph.add_run(rest), BODY_FONT, BODY_SIZE)
     return paragraph
 
 
@@ -278,7 +338,7 @@ def add_table(
 def _fill_row(row: Any, values: Sequence[Any], size: Length, *, header: bool, centred: Any) -> None:
     for index, (cell, value) in enumerate(zip(row.cells, values, strict=True)):
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-        paragraph = cell.paragraphs[0]
+        paragraph = off_grid(cell.paragraphs[0])
         paragraph.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
         paragraph.paragraph_format.space_before = Pt(2)
         paragraph.paragraph_format.space_after = Pt(2)
