@@ -9,6 +9,7 @@ from guazhi.summaries.models.library import (
     LibraryState,
 )
 from guazhi.summaries.models.meetings import Meeting, MeetingKind, MeetingSpeaker
+from guazhi.summaries.models.search import LibrarySearchEntry as LibrarySearchEntry
 from guazhi.summaries.models.summaries import (
     BASIC_SECTION,
     DEFAULT_SECTIONS,

@@ -1,0 +1,127 @@
+"""The library's index on SQLite: an FTS5 table over the documents' terms.
+
+`summaries_library_search` holds each published document's terms, space separated (title and
+body apart); the FTS5 table `summaries_library_search_fts` indexes it as external content,
+kept in step by triggers (migration 0002), so a write and the index commit or roll back
+together. The row id is the sort key (publication time, then the document id in its low bits):
+FTS5 walks its lists in row id order, so "newest first" stops after the page instead of sorting
+every match, and the document id comes with each match without a join.
+
+A query word is an FTS5 phrase of its terms ("工作 作总" for 工作总, "总"* for 总), words joined
+by AND. The terms come from core.search (letters, digits and CJK only), each phrase is quoted and
+any double quote doubled, so nothing the reader types reaches FTS5 as syntax: AND, OR, NOT, NEAR,
+column filters and stars in the query are just text.
+"""
+
+from collections.abc import Iterable
+from contextlib import AbstractContextManager, nullcontext
+from typing import Any
+
+from django.db import connection
+from django.db.models import QuerySet
+
+from guazhi.core.search import Word, index_terms
+from guazhi.summaries.models import LibraryDocument
+from guazhi.summaries.search.entries import ID_MASK, IndexEntry, allowed
+
+ENTRIES = "summaries_library_search"
+FTS = "summaries_library_search_fts"
+# bm25 column weights: a word in the title counts as much as five in the body.
+TITLE_WEIGHT, BODY_WEIGHT = 5.0, 1.0
+
+
+def match_expression(words: list[Word]) -> str:
+    phrases = []
+    for word in words:
+        phrase = " ".join(word.terms).replace('"', '""')
+        phrases.append(f'"{phrase}"' + ("*" if word.prefix else ""))
+    return " AND ".join(phrases)
+
+
+class SQLiteBackend:
+    def searching(self) -> AbstractContextManager[None]:
+        return nullcontext()
+
+    def rebuilding(self) -> AbstractContextManager[None]:
+        return nullcontext()
+
+    def replace(self, document_id: int, entry: IndexEntry | None) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(f'DELETE FROM "{ENTRIES}" WHERE "document_id" = %s', [document_id])
+        if entry is not None:
+            self.add_many([entry])
+
+    def add_many(self, entries: Iterable[IndexEntry]) -> None:
+        rows = [
+            (
+                entry.sort_key,
+                entry.document_id,
+                " ".join(index_terms(entry.title)),
+                " ".join(index_terms(entry.body)),
+            )
+            for entry in entries
+        ]
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f'INSERT INTO "{ENTRIES}" ("id", "document_id", "title", "body") '
+                "VALUES (%s, %s, %s, %s)",
+                rows,
+            )
+
+    def clear(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(f'DELETE FROM "{ENTRIES}"')
+
+    def _matches(
+        self,
+        select: str,
+        words: list[Word],
+        documents: "QuerySet[LibraryDocument]",
+        tail: str,
+        tail_params: list[Any],
+    ) -> list[tuple[Any, ...]]:
+        # The FTS row id is the sort key, the document id its low bits: no join. The reader's
+        # filters are checked per match by primary key, as FTS5 yields them.
+        document = f"(f.rowid & {ID_MASK})"
+        exists, exists_params = allowed(documents, document)
+        sql = (
+            f'SELECT {select.format(document=document)} FROM "{FTS}" f '
+            f'WHERE f."{FTS}" MATCH %s AND {exists} {tail}'
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [match_expression(words), *exists_params, *tail_params])
+            return list(cursor.fetchall())
+
+    def ranked(
+        self,
+        words: list[Word],
+        documents: "QuerySet[LibraryDocument]",
+        cap: int,
+    ) -> list[tuple[int, float, int]] | None:
+        rows = self._matches(
+            f'{{document}}, bm25(f."{FTS}", {TITLE_WEIGHT}, {BODY_WEIGHT}), f.rowid',
+            words,
+            documents,
+            "LIMIT %s",
+            [cap + 1],
+        )
+        if len(rows) > cap:
+            return None
+        # bm25 is lower for better matches; readers get a score that grows with relevance.
+        return [(int(document), -float(score), int(key)) for document, score, key in rows]
+
+    def newest(
+        self,
+        words: list[Word],
+        documents: "QuerySet[LibraryDocument]",
+        limit: int,
+        offset: int,
+    ) -> list[int]:
+        rows = self._matches(
+            "{document}",
+            words,
+            documents,
+            "ORDER BY f.rowid DESC LIMIT %s OFFSET %s",
+            [limit, offset],
+        )
+        return [int(row[0]) for row in rows]
