@@ -191,8 +191,9 @@ def test_progress_is_reported_summary_by_summary(world) -> None:  # type: ignore
     )
     reports: list[tuple[int, int]] = []
     result = summaries_export_job(job, lambda done, total: reports.append((done, total)))  # type: ignore[arg-type]
-    assert reports == [(0, 3), (1, 3), (2, 3), (3, 3)]
-    assert result["rows"] == 3
+    # The draft never submitted is the person's own: not in a staff member's export.
+    assert reports == [(0, 2), (1, 2), (2, 2)]
+    assert result["rows"] == 2
 
 
 def test_another_batch_is_not_found_and_no_job_starts(client, world) -> None:  # type: ignore[no-untyped-def]
@@ -291,3 +292,15 @@ def test_entry_names_stay_unique_however_many_namesakes(world) -> None:  # type:
         "张三_期满总结_白鹿镇（2）.docx",
         "张三_期满总结_白鹿镇（3）.docx",
     ]
+
+
+def test_a_draft_never_submitted_downloads_for_its_writer_only(client, world) -> None:  # type: ignore[no-untyped-def]
+    found = summary_world(world)
+    summary = found.drafted()
+    url = reverse("summaries:summary_word", kwargs={"summary_pk": summary.pk})
+    client.force_login(world.users["coordinator"])
+    assert client.get(url).status_code == 404
+    client.force_login(world.users["cadre"])
+    response = client.get(url)
+    assert response.status_code == 200
+    assert opened(response.content).paragraphs[0].text == summary.title

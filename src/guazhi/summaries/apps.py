@@ -10,4 +10,5 @@ class SummariesConfig(AppConfig):
     def ready(self) -> None:
         # Modules that register something when imported (a job kind, who may download an
         # attachment), so the registration holds before any request or worker needs it.
-        from guazhi.summaries import jobs  # noqa: F401
+        from guazhi.summaries import jobs, library_jobs  # noqa: F401
+        from guazhi.summaries.selectors import meetings  # noqa: F401

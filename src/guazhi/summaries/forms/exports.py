@@ -13,7 +13,11 @@ class BatchExportForm(GuazhiForm):
     state = forms.ChoiceField(
         label=_("状态"),
         required=False,
-        choices=[("", _("全部状态")), *SummaryState.choices],
+        # Never-submitted drafts are their writers' own: not exported (selectors/exports.py).
+        choices=[
+            ("", _("全部状态")),
+            *[(value, label) for value, label in SummaryState.choices if value != "draft"],
+        ],
     )
     kind = forms.ChoiceField(
         label=_("总结类型"),

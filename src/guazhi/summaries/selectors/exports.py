@@ -5,16 +5,21 @@ from typing import Any
 from django.db.models import QuerySet
 
 from guazhi.programmes.models import Batch
-from guazhi.summaries.models import Summary
+from guazhi.summaries.models import Summary, SummaryState
 from guazhi.summaries.selectors.scope import summary_queryset
 
 
 def summaries_for_export(
     *, actor: Any, batch: Batch, state: str = "", kind: str = ""
 ) -> QuerySet[Summary]:
-    """The batch's summaries in the actor's scope ("" for any state or kind), with what the
+    """The batch's summaries in the actor's scope ("" for any state or kind, drafts excepted),
+    with what the
     document reads loaded, by host unit, then person (pinyin), then kind."""
-    found = summary_queryset(actor).filter(assignment__batch=batch)
+    # A draft never submitted is the person's own (selectors.scope.can_read_summary_text): a
+    # batch export is made by staff, so it holds only summaries submitted at least once.
+    found = (
+        summary_queryset(actor).filter(assignment__batch=batch).exclude(state=SummaryState.DRAFT)
+    )
     if state:
         found = found.filter(state=state)
     if kind:

@@ -11,7 +11,8 @@ needs its own role over the person:
 - a host leader over the person's host unit writes the appraisal (鉴定意见);
 - a coordinator over the batch archives.
 
-Nobody acts on their own summary except to write it.
+Nobody acts on their own summary except to write it, and nobody but the person reads a draft
+that was never submitted (can_read_summary_text).
 """
 
 from typing import Any
@@ -25,7 +26,7 @@ from guazhi.orgs.models import Role
 from guazhi.orgs.scopes import scopes_of
 from guazhi.programmes.models import Assignment
 from guazhi.programmes.selectors.scope import can_manage_batch
-from guazhi.summaries.models import Summary
+from guazhi.summaries.models import Summary, SummaryState
 
 
 def summary_queryset(actor: Any) -> QuerySet[Summary]:
@@ -80,7 +81,17 @@ def can_appraise_summary(*, actor: Any, assignment: Assignment) -> bool:
 
 
 def can_archive_summary(*, actor: Any, assignment: Assignment) -> bool:
-    """A coordinator over the batch."""
+    """A coordinator over the batch (or a system administrator, who manages every batch: filing
+    is management, not a judgement on the person)."""
     if is_own(actor=actor, assignment=assignment):
         return False
     return can_manage_batch(actor=actor, batch=assignment.batch)
+
+
+def can_read_summary_text(*, actor: Any, summary: Summary) -> bool:
+    """A draft is the person's own until first submitted: others who reach the person see that
+    it exists (its state), never its text, as with periodic reports. Once submitted, whoever
+    reads the summary reads its text (a returned one included: the reviewer has read it)."""
+    if summary.state != SummaryState.DRAFT:
+        return True
+    return is_own(actor=actor, assignment=summary.assignment)

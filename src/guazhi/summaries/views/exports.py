@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from guazhi.core.audit import audit_record
 from guazhi.core.documents import docx_response
+from guazhi.core.errors import NotFound
 from guazhi.core.jobs import job_start
 from guazhi.orgs.access import acting_user, roles_required
 from guazhi.programmes.selectors.scope import (
@@ -25,7 +26,7 @@ from guazhi.summaries.documents import summary_docx_bytes, summary_filename
 from guazhi.summaries.forms.exports import BatchExportForm
 from guazhi.summaries.jobs import SUMMARIES_EXPORT
 from guazhi.summaries.selectors.exports import summaries_for_export
-from guazhi.summaries.selectors.scope import access_summary
+from guazhi.summaries.selectors.scope import access_summary, can_read_summary_text
 
 
 @roles_required(*BATCH_READER_ROLES)
@@ -33,6 +34,8 @@ def summary_word(request: HttpRequest, summary_pk: int) -> HttpResponse:
     """The summary as a .docx in the official format, for whoever may read it."""
     actor = acting_user(request)
     summary = access_summary(actor=actor, pk=summary_pk)
+    if not can_read_summary_text(actor=actor, summary=summary):
+        raise NotFound()  # a draft never submitted is the person's own, its text included
     content = summary_docx_bytes(summary)
     audit_record(
         actor=actor,

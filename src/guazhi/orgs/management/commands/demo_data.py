@@ -29,6 +29,7 @@ class Command(BaseCommand):
         # knows nothing of them.
         from guazhi.duty.demo import duty_demo_load, duty_demo_summary
         from guazhi.programmes.demo import demo_summary, programmes_demo_load
+        from guazhi.summaries.demo import summaries_demo_load, summaries_demo_summary
 
         if Organisation.objects.exists():
             if if_empty:
@@ -44,6 +45,9 @@ class Command(BaseCommand):
             programmes = programmes_demo_load(result)
             # Dated from the day it is loaded: the term so far lies behind, the rest ahead.
             duty = duty_demo_load(programmes, seed=DEMO_SEED, today=timezone.localdate())
+            summaries = summaries_demo_load(
+                programmes, duty, seed=DEMO_SEED, today=timezone.localdate()
+            )
         self.stdout.write(
             self.style.SUCCESS(
                 f"已载入演示数据：{len(result.units)} 个单位"
@@ -56,6 +60,9 @@ class Command(BaseCommand):
             self.stdout.write(f"  {line}")
         self.stdout.write("在岗管理 / on duty:")
         for line in duty_demo_summary(duty):
+            self.stdout.write(f"  {line}")
+        self.stdout.write("总结、经验库和交流会议 / summaries, library, meetings:")
+        for line in summaries_demo_summary(summaries):
             self.stdout.write(f"  {line}")
         rows = [
             ("角色", "用户名", "密码", "姓名 · 管辖范围"),
