@@ -16,7 +16,12 @@ def audit_record(
     detail: dict[str, Any] | None = None,
     actor_name: str = "",
     ip_address: str | None = None,
+    anonymous: bool = False,
 ) -> AuditEvent:
+    """One audit row. `anonymous=True` records the event with no actor and no client address
+    whoever sent the request: a democratic ballot (evaluation) must not be traceable to anyone."""
+    if anonymous:
+        actor, actor_name, ip_address = None, "", None
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
     return AuditEvent.objects.create(
         actor=actor if authenticated else None,
@@ -26,7 +31,7 @@ def audit_record(
         object_id=str(obj.pk) if obj is not None else "",
         object_repr=str(obj)[:200] if obj is not None else "",
         detail=detail or {},
-        ip_address=ip_address or current_ip.get(),
+        ip_address=None if anonymous else ip_address or current_ip.get(),
     )
 
 

@@ -39,9 +39,8 @@ class Rating(models.Model):
     # Every item the same score: one of the patterns shown to the coordinator.
     uniform = models.BooleanField(_("各项同分"), default=False)
     comment = models.TextField(_("评语"), blank=True)
-    # A day, not a time: a time would let the order of use link a ballot to a code.
+    # A day, and no other time anywhere on the row (no created/updated stamps): see above.
     submitted_on = models.DateField(_("评分日期"))
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
         verbose_name = _("评分")

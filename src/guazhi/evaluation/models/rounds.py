@@ -234,6 +234,8 @@ class Evaluee(TimeStampedModel):
     proposed_grade = models.CharField(_("建议等次"), max_length=8, blank=True)
     grade = models.CharField(_("确定等次"), max_length=8, blank=True)
     decision_note = models.TextField(_("决定说明"), blank=True)
+    # The person's signed opinion: agrees or objects (None until signed), and what they wrote.
+    acknowledgement_agrees = models.BooleanField(_("本人同意考核结果"), null=True, blank=True)
     acknowledgement = models.TextField(_("本人意见"), blank=True)
     acknowledged_at = models.DateTimeField(_("本人签署时间"), null=True, blank=True)
     history = HistoricalRecords()

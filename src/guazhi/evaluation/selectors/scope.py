@@ -17,7 +17,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from guazhi.core.errors import NotFound
-from guazhi.duty.selectors.scope import duty_assignment_queryset, is_own
+from guazhi.duty.selectors.scope import duty_assignment_queryset
 from guazhi.evaluation.models import EvaluationRound, Evaluee, RaterRole, RoundState
 from guazhi.orgs.models import Role
 from guazhi.orgs.scopes import scopes_of
@@ -80,7 +80,14 @@ def access_evaluee(*, actor: Any, pk: int) -> Evaluee:
 
 
 def is_evaluee_self(*, actor: Any, evaluee: Evaluee) -> bool:
-    return is_own(actor=actor, assignment=evaluee.assignment)
+    return _is_the_person(actor, evaluee.assignment)
+
+
+def _is_the_person(actor: Any, assignment: Assignment) -> bool:
+    """Whether the actor is the person seconded: by their account, whatever roles it holds. A
+    leader evaluated in a round (a group leader is often a seconded cadre too) may hold no cadre
+    role, and must still neither rate themselves nor see their result before publication."""
+    return bool(actor.pk) and assignment.cadre.user_id == actor.pk
 
 
 def can_see_result(*, actor: Any, evaluee: Evaluee) -> bool:
@@ -97,7 +104,7 @@ def rater_role_for(*, actor: Any, assignment: Assignment) -> str | None:
     """The rater role the actor rates this person in, or None. Held roles only (an
     administrator's reach rates nobody); never one's own evaluation. Load the assignment's
     host_unit, home_unit and group leader/deputy."""
-    if is_own(actor=actor, assignment=assignment):
+    if _is_the_person(actor, assignment):
         return None
     grants = scopes_of(actor).grants
 
