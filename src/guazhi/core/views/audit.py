@@ -2,7 +2,9 @@
 
 import datetime as dt
 import json
+import pkgutil
 from importlib import import_module
+from types import ModuleType
 from typing import Any
 
 from django import forms
@@ -108,20 +110,46 @@ DETAIL_KEYS: dict[str, Promise] = {
 DETAIL_VALUES: dict[str, dict[str, Promise]] = {}
 
 
+# Per action, the detail labels of the area that writes it: two areas may use one key for two
+# things (a calendar override's note, a grade's 调整说明), and each event reads as its own area
+# says. The merged tables above stay the fallback (and name the filters).
+AREA_DETAIL_KEYS: dict[str, dict[str, Promise]] = {}
+AREA_DETAIL_VALUES: dict[str, dict[str, dict[str, Promise]]] = {}
+
+
+def _label_areas(module: ModuleType) -> list[ModuleType]:
+    """An app's audit_labels module, or each area module of its audit_labels package."""
+    if not hasattr(module, "__path__"):
+        return [module]
+    return [
+        import_module(f"{module.__name__}.{info.name}")
+        for info in pkgutil.iter_modules(module.__path__)
+    ]
+
+
 def _read_app_labels() -> None:
     """Merge every app's `audit_labels` module (ACTIONS, OBJECT_TYPES, DETAIL_KEYS): apps name
     their own records, and core stays unaware of them. Views load after the app registry."""
     from django.apps import apps
     from django.utils.module_loading import module_has_submodule
 
+    core_keys, core_values = dict(DETAIL_KEYS), dict(DETAIL_VALUES)
+    for action in ACTION_LABELS:  # core's own actions, named above
+        AREA_DETAIL_KEYS[action], AREA_DETAIL_VALUES[action] = core_keys, core_values
     for config in apps.get_app_configs():
         if module_has_submodule(config.module, "audit_labels"):
             module = import_module(f"{config.name}.audit_labels")
             ACTION_LABELS.update(getattr(module, "ACTIONS", {}))
             OBJECT_TYPES.update(getattr(module, "OBJECT_TYPES", {}))
-            DETAIL_KEYS.update(getattr(module, "DETAIL_KEYS", {}))
+            # The first to name a key keeps it in the fallback (core, then apps in order).
+            for key, label in getattr(module, "DETAIL_KEYS", {}).items():
+                DETAIL_KEYS.setdefault(key, label)
             for key, values in getattr(module, "DETAIL_VALUES", {}).items():
-                DETAIL_VALUES.setdefault(key, {}).update(values)
+                DETAIL_VALUES.setdefault(key, dict(values))
+            for area in _label_areas(module):
+                for action in getattr(area, "ACTIONS", {}):
+                    AREA_DETAIL_KEYS[action] = getattr(area, "DETAIL_KEYS", {})
+                    AREA_DETAIL_VALUES[action] = getattr(area, "DETAIL_VALUES", {})
 
 
 _read_app_labels()
@@ -139,38 +167,42 @@ def action_label(action: str) -> str:
     return gettext("%(verb)s（%(action)s）") % {"verb": VERBS[verb], "action": action}
 
 
-def _value_text(key: str, value: Any) -> str:
+def _value_text(key: str, value: Any, values: dict[str, dict[str, Promise]] | None = None) -> str:
+    values = DETAIL_VALUES if values is None else values
     if isinstance(value, bool):
         return str(_("是") if value else _("否"))
     if value is None or value == "":
         return "—"
     if key == "role" and value in Role.values:
         return str(Role(value).label)
-    if isinstance(value, str) and value in DETAIL_VALUES.get(key, {}):
-        return str(DETAIL_VALUES[key][value])
+    if isinstance(value, str) and value in values.get(key, {}):
+        return str(values[key][value])
     if isinstance(value, list):
-        return join_list(_value_text(key, item) for item in value)
+        return join_list(_value_text(key, item, values) for item in value)
     if isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False)
     return str(value)
 
 
-def compact_detail(detail: Any, limit: int = DETAIL_LIMIT) -> str:
-    """One line a person can scan: 'key: value; changes: name 旧 → 新', cut at `limit`."""
+def compact_detail(detail: Any, limit: int = DETAIL_LIMIT, *, action: str = "") -> str:
+    """One line a person can scan: 'key: value; changes: name 旧 → 新', cut at `limit`; keys
+    and values labelled as the area that wrote `action` names them."""
     if not isinstance(detail, dict) or not detail:
         return "" if not detail else str(detail)[:limit]
+    keys = {**DETAIL_KEYS, **AREA_DETAIL_KEYS.get(action, {})}
+    values = {**DETAIL_VALUES, **AREA_DETAIL_VALUES.get(action, {})}
     parts = []
     for key, value in detail.items():
-        label = str(DETAIL_KEYS.get(key, key))
+        label = str(keys.get(key, key))
         if key == "changes" and isinstance(value, dict):
             for field, change in value.items():
                 if isinstance(change, list) and len(change) == 2:
-                    old, new = (_value_text(field, side) for side in change)
-                    parts.append(f"{DETAIL_KEYS.get(field, field)}: {old} → {new}")
+                    old, new = (_value_text(field, side, values) for side in change)
+                    parts.append(f"{keys.get(field, field)}: {old} → {new}")
                 else:
-                    parts.append(f"{DETAIL_KEYS.get(field, field)}: {_value_text(field, change)}")
+                    parts.append(f"{keys.get(field, field)}: {_value_text(field, change, values)}")
         else:
-            parts.append(f"{label}: {_value_text(key, value)}")
+            parts.append(f"{label}: {_value_text(key, value, values)}")
     text = join_clauses(parts)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -228,7 +260,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
             "event": event,
             "action": action_label(event.action),
             "object_type": str(OBJECT_TYPES.get(event.object_type, event.object_type)),
-            "detail": compact_detail(event.detail),
+            "detail": compact_detail(event.detail, action=event.action),
             "detail_full": json.dumps(event.detail, ensure_ascii=False) if event.detail else "",
         }
         for event in page.object_list
