@@ -38,7 +38,7 @@ class GradeForm(GuazhiForm):
 
 class DecisionForm(GuazhiForm):
     decided_on = forms.DateField(
-        label=_("决定日期"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("决定日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     body = forms.CharField(label=_("决定机构"), max_length=100, initial=_("考核委员会"))
     members = forms.CharField(
