@@ -28,6 +28,7 @@ class Command(BaseCommand):
         # The programmes sit on top of the city, life on duty on the programmes; the city
         # knows nothing of them.
         from guazhi.duty.demo import duty_demo_load, duty_demo_summary
+        from guazhi.evaluation.demo import evaluation_demo_load, evaluation_demo_summary
         from guazhi.programmes.demo import demo_summary, programmes_demo_load
         from guazhi.summaries.demo import summaries_demo_load, summaries_demo_summary
 
@@ -48,6 +49,7 @@ class Command(BaseCommand):
             summaries = summaries_demo_load(
                 programmes, duty, seed=DEMO_SEED, today=timezone.localdate()
             )
+            evaluation = evaluation_demo_load(duty, seed=DEMO_SEED, today=timezone.localdate())
         self.stdout.write(
             self.style.SUCCESS(
                 f"已载入演示数据：{len(result.units)} 个单位"
@@ -63,6 +65,9 @@ class Command(BaseCommand):
             self.stdout.write(f"  {line}")
         self.stdout.write("总结、经验库和交流会议 / summaries, library, meetings:")
         for line in summaries_demo_summary(summaries):
+            self.stdout.write(f"  {line}")
+        self.stdout.write("考核评价和表彰 / evaluation, commendations:")
+        for line in evaluation_demo_summary(evaluation):
             self.stdout.write(f"  {line}")
         rows = [
             ("角色", "用户名", "密码", "姓名 · 管辖范围"),
