@@ -22,7 +22,7 @@ def test_normalise_folds_traditional_width_and_case() -> None:
     assert normalise("乾") == "干"
 
 
-@given(st.text(alphabet="總結经验乾隆發髮ＡBc１，。 \nİﬁ①⑴㈱", max_size=30))
+@given(st.text(alphabet="總結经验乾隆發髮ＡBc１，。 \nİﬁ①⑴㈱\U00020000\U0002f800", max_size=30))
 def test_normalise_commutes_with_cutting_the_text(text: str) -> None:
     # What makes "no false misses" hold: any piece of a text normalises to the matching piece
     # of the normalised text.

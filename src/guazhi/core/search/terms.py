@@ -87,7 +87,7 @@ def index_terms(normalised: str) -> list[str]:
 
 
 def canonical(found: list[Segment]) -> str:
-    """The segments joined by one space (a GAP where the terms have one), between spaces:
+    """The segments joined by one space (" GAP " where the terms have a GAP), between spaces:
     " 用 excel 表格 统计 2024 年 ". A word's phrase of terms matches exactly where its own
     canonical form (see query.Word.canonical) is a substring of this: half the size of the
     terms written out, for a database to check phrases with a substring search."""
@@ -95,7 +95,7 @@ def canonical(found: list[Segment]) -> str:
     previous: Segment | None = None
     for segment in found:
         if previous is not None:
-            out.append(GAP if needs_gap(previous, segment) else " ")
+            out.append(f" {GAP} " if needs_gap(previous, segment) else " ")
         out.append(segment.text if segment.cjk else segment.text[:MAX_TERM_CHARS])
         previous = segment
     out.append(" ")

@@ -17,12 +17,17 @@ Ranking. Ranking every match is what costs: at 100,000 documents, a word found i
 means scoring all of them (about 330 ms measured) while walking the index newest first stops
 after one page (under a millisecond). So a search first counts its matches, stopping at
 RANK_LIMIT + 1:
-- at most RANK_LIMIT matches: every one is scored (bm25 on SQLite, ts_rank on PostgreSQL; a word
-  in the title counts more), results best first; `ordered_by` "relevance", `total` exact;
+- at most RANK_LIMIT (500) matches: every one is scored (bm25 on SQLite; occurrences over
+  length on PostgreSQL; a word in the title counts five times), best first, equal scores newest
+  first; `ordered_by` "relevance", `total` exact;
 - more: newest published first, `ordered_by` "newest", `total` = RANK_LIMIT and `capped` True
-  (the page says "more than 1,000, newest first; add a word to narrow it down"). A word that
-  common ranks nothing usefully anyway: nearly every document contains it.
-The cost of a search is thus bounded by RANK_LIMIT rows, whatever the library's size.
+  (the page says "more than 500, newest first; add a word to narrow it down"). A word that
+  common ranks nothing usefully anyway: it is in a good share of the library.
+A search thus reads at most RANK_LIMIT + 1 matches and scores at most RANK_LIMIT, whatever the
+library's size; newest first reads one page (PostgreSQL: a slice of the newest documents, see
+postgresql.py). RANK_LIMIT trades ranking reach for time: each match counted costs about 10 µs
+on SQLite and 20 µs on PostgreSQL, each match scored as much again (benchmarks/library_search.py
+measures the words at the limit, the slowest case).
 
 The index holds published documents only: the library's services call index_document in the
 writing transaction after each save (publish, edit, withdraw), so the index commits or rolls back
@@ -51,7 +56,7 @@ __all__ = [
     "unindex_document",
 ]
 
-RANK_LIMIT = 1000
+RANK_LIMIT = 500
 REINDEX_BATCH = 500
 
 

@@ -31,10 +31,13 @@ each arm an ordinary indexed search.
 
 Score: for each word, its occurrences in the title (TITLE_WEIGHT each) and in the body, summed
 over the words and divided by 1 + ln(1 + the body's number of terms), as ts_rank's
-normalisation 1 does; no inverse document frequency (ts_rank has none either).
+normalisation 1 does; no inverse document frequency (ts_rank has none either). The database
+counts (the bytes replace() takes out), Python scores; a candidate whose phrase does not occur
+(GIN found its terms apart) has a count of 0 and is dropped there.
 """
 
 import importlib
+import math
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -136,22 +139,41 @@ def _found(word: Word, row: str) -> tuple[str, list[str]]:
     return f'(strpos({row}."body", %s) > 0 OR strpos({row}."title", %s) > 0)', [text, text]
 
 
-def _score(words: list[Word], row: str) -> tuple[str, list[Any]]:
-    parts: list[str] = []
+def _occurrences(column: str) -> str:
+    """SQL: bytes the word's occurrences take in the column (octet_length reads no value)."""
+    return f"(octet_length({column}) - octet_length(replace({column}, %s, '')))"
+
+
+def _counts(words: list[Word], row: str | None) -> tuple[str, list[Any]]:
+    """SQL for each word's bytes in the title and in the body: the row's own, or (row None)
+    summed over the parts of a long document s."""
+    columns: list[str] = []
     params: list[Any] = []
     for word in words:
         text = word.canonical()
-        # Replacing each occurrence by one character shortens the text by this much (at least
-        # one: a one-character word is replaced by the empty string).
-        replacement = "" if len(text) == 1 else " "
-        removed = len(text) - len(replacement)
-        parts.append(
-            f'({TITLE_WEIGHT} * (length({row}."title") - length(replace({row}."title", %s, %s)))'
-            f' + (length({row}."body") - length(replace({row}."body", %s, %s))))'
-            f"::float8 / {removed}"
-        )
-        params += [text, replacement, text, replacement]
-    return f'(({" + ".join(parts)}) / (1 + ln(1 + {row}."body_terms")))', params
+        for name in ("title", "body"):
+            if row is not None:
+                columns.append(_occurrences(f'{row}."{name}"'))
+            else:
+                columns.append(
+                    f"(SELECT sum({_occurrences(f'p.{chr(34)}{name}{chr(34)}')}) "
+                    f'FROM "{ENTRIES}" p WHERE p."document_id" = s."document_id")'
+                )
+            params.append(text)
+    return ", ".join(columns), params
+
+
+def score(words: list[Word], counts: list[int], body_terms: int) -> float | None:
+    """Occurrences (a title's TITLE_WEIGHT times) over 1 + ln(1 + length); None when a word
+    of several terms does not occur (GIN found its terms apart)."""
+    total = 0.0
+    for index, word in enumerate(words):
+        size = len(word.canonical().encode())
+        title, body = counts[2 * index] // size, counts[2 * index + 1] // size
+        if title + body == 0:
+            return None
+        total += TITLE_WEIGHT * title + body
+    return total / (1 + math.log(1 + body_terms))
 
 
 class PostgreSQLBackend:
@@ -201,16 +223,20 @@ class PostgreSQLBackend:
         where_params: tuple[Any, ...] = (),
         limit: str = "",
         limit_params: tuple[Any, ...] = (),
+        checked: bool = True,
+        long_select: tuple[str, list[Any]] | None = None,
     ) -> tuple[str, list[Any]]:
         """Both arms: one-part documents holding every word, and long documents with each word
-        in one of their parts (named by their part 0). `select` reads the row as s."""
+        in one of their parts (named by their part 0). `select` reads the row as s (for long
+        documents `long_select` if given). Unchecked, the first arm has every document GIN
+        finds, phrases or not (the caller checks)."""
         exists, exists_params = allowed(documents, 's."document_id"')
         checks: list[str] = []
         check_params: list[Any] = []
         long_words: list[str] = []
         long_params: list[Any] = []
         for word in words:
-            check, params = _found(word, "s")
+            check, params = _found(word, "s") if checked else ("TRUE", [])
             checks.append(check)
             check_params += params
             part_check, params = _found(word, "p")
@@ -220,12 +246,13 @@ class PostgreSQLBackend:
             )
             long_params += [word_query(word), *params]
         query = " & ".join(word_query(word) for word in words)
+        long_sql, long_select_params = long_select or (select, select_params)
         sql = (
             f'(SELECT {select} FROM "{ENTRIES}" s '
             f'WHERE s."parts" = 1 AND s."terms" @@ %s::tsquery AND {" AND ".join(checks)} '
             f"{where} AND {exists} {limit}) "
             "UNION ALL "
-            f'(SELECT {select} FROM "{ENTRIES}" s '
+            f'(SELECT {long_sql} FROM "{ENTRIES}" s '
             f'WHERE s."parts" > 1 AND s."part" = 0 AND {" AND ".join(long_words)} '
             f"{where} AND {exists} {limit})"
         )
@@ -236,7 +263,7 @@ class PostgreSQLBackend:
             *where_params,
             *exists_params,
             *limit_params,
-            *select_params,
+            *long_select_params,
             *long_params,
             *where_params,
             *exists_params,
@@ -304,16 +331,23 @@ class PostgreSQLBackend:
         )
         if int(count[0][0]) > cap:
             return None
-        score, score_params = _score(words, "s")
-        best_part, part_params = _score(words, "p")
-        select = (
-            f's."document_id", CASE WHEN s."parts" = 1 THEN {score} ELSE ('
-            f'SELECT max({best_part}) FROM "{ENTRIES}" p '
-            'WHERE p."document_id" = s."document_id") END, s."sort_key"'
+        counts, count_params = _counts(words, "s")
+        long_counts, long_count_params = _counts(words, None)
+        head = 's."document_id", s."sort_key", s."body_terms", '
+        sql, params = self._matches(
+            head + counts,
+            count_params,
+            words,
+            documents,
+            checked=False,
+            long_select=(head + long_counts, long_count_params),
         )
-        sql, params = self._matches(select, [*score_params, *part_params], words, documents)
-        rows = self._fetch(sql, params)
-        return [(int(document), float(score), int(key)) for document, score, key in rows]
+        ranked: list[tuple[int, float, int]] = []
+        for document, key, body_terms, *found in self._fetch(sql, params):
+            value = score(words, [int(n or 0) for n in found], body_terms)
+            if value is not None:
+                ranked.append((int(document), value, int(key)))
+        return ranked
 
     def newest(
         self,

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from guazhi.summaries.models import Summary, SummaryKind
-from tests.browser.conftest import chromium, log_in, phone  # noqa: F401 (fixtures)
+from tests.browser.conftest import log_in
 from tests.summaries.world import summary_world
 
 pytestmark = pytest.mark.browser
@@ -25,7 +25,7 @@ def open_editor(page: Page, summary: Summary) -> None:
     expect(page.locator("#save-status")).to_have_text("已保存")
 
 
-def test_text_typed_offline_is_saved_when_the_network_is_back(phone: Page, world) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_text_typed_offline_is_saved_when_the_network_is_back(phone: Page, world) -> None:  # type: ignore[no-untyped-def]
     summary = summary_world(world).drafted(kind=SummaryKind.MIDTERM, bodies={"insights": ""})
     log_in(phone, "cadre")
     open_editor(phone, summary)
@@ -51,7 +51,7 @@ def test_text_typed_offline_is_saved_when_the_network_is_back(phone: Page, world
     assert insights(summary) == "在白鹿镇的第一个月，跑遍了十二个村。"
 
 
-def test_an_edit_saved_in_another_tab_is_shown_and_the_person_chooses(phone: Page, world) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_an_edit_saved_in_another_tab_is_shown_and_the_person_chooses(phone: Page, world) -> None:  # type: ignore[no-untyped-def]
     summary = summary_world(world).drafted(kind=SummaryKind.MIDTERM, bodies={"insights": ""})
     log_in(phone, "cadre")
     open_editor(phone, summary)
@@ -75,7 +75,7 @@ def test_an_edit_saved_in_another_tab_is_shown_and_the_person_chooses(phone: Pag
     other.close()
 
 
-def test_text_kept_in_the_browser_is_put_back_when_the_page_opens_again(phone: Page, world) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_text_kept_in_the_browser_is_put_back_when_the_page_opens_again(phone: Page, world) -> None:  # type: ignore[no-untyped-def]
     summary = summary_world(world).drafted(kind=SummaryKind.MIDTERM, bodies={"insights": ""})
     log_in(phone, "cadre")
     open_editor(phone, summary)
