@@ -399,6 +399,7 @@ def test_demo_data_loads_life_on_duty_once_and_settles_the_inboxes(
         "leave.awaiting",
         "away.awaiting",
         "summary.accept",  # 陈瑶's mid-term summary waits for his appraisal
+        "round.open",  # the annual evaluation is open and 缪悦 is left for him to rate
     }
     assert Notification.objects.filter(recipient=host, read_at__isnull=False).exists()
     counts = _counts()
