@@ -100,3 +100,33 @@ def test_highlight_does_not_mark_across_punctuation() -> None:
 )
 def test_snippet_cuts_around_the_first_word_found(text: str, expected: str) -> None:
     assert str(snippet(text, parse_query("总结"))) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "query", "expected"),
+    [
+        # Written in Traditional characters, searched in Simplified.
+        (
+            "前" * 200 + "工作總結" + "後" * 200,
+            "总结",
+            "…" + "前" * 28 + "工作<mark>總結</mark>" + "後" * 88 + "…",
+        ),
+        # Full-width and upper-case letters, searched in lower case.
+        ("用ＥＸＣＥＬ表格统计", "excel", "用<mark>ＥＸＣＥＬ</mark>表格统计"),
+        # A word far into a long text, after a place where only its characters apart occur.
+        (
+            "总。结" + "文" * 3000 + "总结" + "尾" * 200,
+            "总结",
+            "…" + "文" * 30 + "<mark>总结</mark>" + "尾" * 88 + "…",
+        ),
+    ],
+)
+def test_snippet_finds_the_word_however_it_is_written(text: str, query: str, expected: str) -> None:
+    assert str(snippet(text, parse_query(query))) == expected
+
+
+def test_snippet_of_a_text_without_the_word_is_its_beginning() -> None:
+    # The word is only in the title: the snippet opens the body, nothing marked.
+    text = "工作" * 100
+
+    assert str(snippet(text, parse_query("总结"))) == "工作" * 60 + "…"

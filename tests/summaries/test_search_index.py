@@ -69,7 +69,9 @@ def everything() -> "object":
 
 
 def found(query: str, documents: object = None) -> list[str]:
-    results = search.search_documents(query, documents=documents or everything(), limit=1000)
+    """Bodies of the hits; without `documents` over the whole published library (the library
+    page's search without filters: no per-match check)."""
+    results = search.search_documents(query, documents=documents, limit=1000)
     return sorted(hit.document.sections[0]["body"] for hit in results.hits)
 
 

@@ -1,6 +1,7 @@
 """A search query: words separated by spaces, every one of which must be found."""
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from guazhi.core.search.normalise import normalise
@@ -40,8 +41,10 @@ class Word:
         tail = " " if not found[-1].cjk else ""
         return head + joined + tail
 
-    def pattern(self) -> str:
-        """A regular expression finding the word in normalised text as the index does."""
+    def pattern(self, literal: Callable[[str], str] = re.escape) -> str:
+        """A regular expression finding the word in normalised text as the index does.
+        `literal` writes the word's own characters (snippets.py widens each to the characters
+        that normalise to it, to look in text as written)."""
         parts: list[str] = []
         previous = None
         for segment in segments(self.normalised):
@@ -54,12 +57,12 @@ class Word:
                 else:
                     parts.append(r"[\W_]+")
             if segment.cjk:
-                parts.append(re.escape(segment.text))
+                parts.append(literal(segment.text))
             else:
                 # A whole word: no other letter or digit (CJK aside) right before or after.
                 text = segment.text[:MAX_TERM_CHARS]
                 tail = "" if len(segment.text) > MAX_TERM_CHARS else f"(?![^\\W_{CJK}])"
-                parts.append(f"(?<![^\\W_{CJK}]){re.escape(text)}{tail}")
+                parts.append(f"(?<![^\\W_{CJK}]){literal(text)}{tail}")
             previous = segment
         return "".join(parts)
 

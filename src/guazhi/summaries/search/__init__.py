@@ -25,13 +25,17 @@ RANK_LIMIT + 1:
   common ranks nothing usefully anyway: it is in a good share of the library.
 A search thus reads at most RANK_LIMIT + 1 matches and scores at most RANK_LIMIT, whatever the
 library's size; newest first reads one page (PostgreSQL: a slice of the newest documents, see
-postgresql.py). RANK_LIMIT trades ranking reach for time: each match counted costs about 10 µs
-on SQLite and 20 µs on PostgreSQL, each match scored as much again (benchmarks/library_search.py
-measures the words at the limit, the slowest case).
+postgresql.py). RANK_LIMIT trades ranking reach for time. On SQLite each match counted costs
+about 0.5 µs, scored 3 µs; on PostgreSQL a word of one term is counted from the index alone,
+a longer one is checked in the row's text (some 20 µs a match, the most of what a search there
+costs). A reader's filters (year, kind, keyword) add a check of each match, about 6 µs; a
+search of the whole library has none (benchmarks/library_search.py measures the words at the
+limit, the slowest case).
 
 The index holds published documents only: the library's services call index_document in the
 writing transaction after each save (publish, edit, withdraw), so the index commits or rolls back
-with the document. Deleting a document deletes its index rows (a cascade).
+with the document. Deleting a document deletes its index rows (a cascade). That is also why a
+search of the whole published library checks its matches against nothing.
 """
 
 from dataclasses import dataclass, field
@@ -113,11 +117,16 @@ def unindex_document(document_id: int) -> None:
 
 
 def search_documents(
-    query: str, *, documents: "QuerySet[LibraryDocument]", limit: int = 20, offset: int = 0
+    query: str,
+    *,
+    documents: "QuerySet[LibraryDocument] | None" = None,
+    limit: int = 20,
+    offset: int = 0,
 ) -> SearchResults:
-    """Hits among `documents` (the reader's filtered, published queryset) for every word of
-    `query`, a page of `limit` from `offset`, ordered as the module says. A query without a
-    word (empty, spaces, punctuation alone) gives empty results, never an error."""
+    """Hits for every word of `query` among `documents` (the reader's filtered published
+    queryset; None: the whole published library, checked for nothing since the index holds
+    exactly those), a page of `limit` from `offset`, ordered as the module says. A query
+    without a word (empty, spaces, punctuation alone) gives empty results, never an error."""
     words = parse_query(query)
     if not words:
         return SearchResults()
@@ -135,7 +144,8 @@ def search_documents(
             ids = index.newest(words, documents, limit, offset)
             scores = {}
             total, ordered_by, capped = RANK_LIMIT, "newest", True
-    found = documents.in_bulk(ids) if ids else {}
+    readable = documents if documents is not None else published()
+    found = readable.in_bulk(ids) if ids else {}
     hits = [
         SearchHit(
             document=found[document_id],
@@ -154,6 +164,10 @@ def search_documents(
     )
 
 
+def published() -> "QuerySet[LibraryDocument]":
+    return LibraryDocument.objects.filter(state=LibraryState.PUBLISHED)
+
+
 def highlight(text: str, query: str) -> Markup:
     """`text` HTML-escaped, with <mark> around every place a word of `query` is found (the
     reading page marks the words the reader searched for)."""
@@ -168,13 +182,9 @@ def reindex_all() -> int:
     index = backend()
     with transaction.atomic(), index.rebuilding():
         index.clear()
-        published = (
-            LibraryDocument.objects.filter(state=LibraryState.PUBLISHED)
-            .prefetch_related("keywords")
-            .order_by("pk")
-        )
+        documents = published().prefetch_related("keywords").order_by("pk")
         batch = []
-        for document in published.iterator(chunk_size=REINDEX_BATCH):
+        for document in documents.iterator(chunk_size=REINDEX_BATCH):
             batch.append(entry_of(document))
             if len(batch) == REINDEX_BATCH:
                 index.add_many(batch)

@@ -64,12 +64,18 @@ def entry_of(document: LibraryDocument, keywords: Iterable[str] | None = None) -
     )
 
 
-def allowed(documents: "QuerySet[LibraryDocument]", outer_column: str) -> tuple[str, list[Any]]:
+def allowed(
+    documents: "QuerySet[LibraryDocument] | None", outer_column: str
+) -> tuple[str, list[Any]]:
     """SQL true when `outer_column` is the id of one of `documents`: the reader's filters
-    applied to one index row at a time (a lookup by primary key), whatever they are.
+    applied to one index row at a time (a lookup by primary key), whatever they are. None (the
+    whole published library) is no check at all: the index holds published documents only, and
+    the check is most of what a match costs (about 6 µs of 8 on SQLite).
 
     A scalar subquery rather than EXISTS: PostgreSQL turns EXISTS into a join, and would hash
     every match (or every document) before the LIMIT of a count stops it."""
+    if documents is None:
+        return "TRUE", []
     correlated = documents.order_by().filter(pk=RawSQL(outer_column, ())).values("pk")
     sql, params = correlated.query.sql_with_params()
     return f"((SELECT 1 FROM ({sql}) allowed LIMIT 1) IS NOT NULL)", list(params)
@@ -96,16 +102,17 @@ class Backend(Protocol):
     def ranked(
         self,
         words: list[Word],
-        documents: "QuerySet[LibraryDocument]",
+        documents: "QuerySet[LibraryDocument] | None",
         cap: int,
     ) -> list[tuple[int, float, int]] | None:
-        """(document id, score, sort key) of every match among `documents`, in no particular
-        order; None when there are more than `cap` (too many to rank)."""
+        """(document id, score, sort key) of every match among `documents` (None: every
+        published document), in no particular order; None when there are more than `cap` (too
+        many to rank)."""
 
     def newest(
         self,
         words: list[Word],
-        documents: "QuerySet[LibraryDocument]",
+        documents: "QuerySet[LibraryDocument] | None",
         limit: int,
         offset: int,
     ) -> list[int]:

@@ -217,7 +217,7 @@ class PostgreSQLBackend:
         select: str,
         select_params: list[Any],
         words: list[Word],
-        documents: "QuerySet[LibraryDocument]",
+        documents: "QuerySet[LibraryDocument] | None",
         *,
         where: str = "",
         where_params: tuple[Any, ...] = (),
@@ -318,7 +318,7 @@ class PostgreSQLBackend:
     def ranked(
         self,
         words: list[Word],
-        documents: "QuerySet[LibraryDocument]",
+        documents: "QuerySet[LibraryDocument] | None",
         cap: int,
     ) -> list[tuple[int, float, int]] | None:
         # Count first, without scoring: most searches that reach the cap are then walked
@@ -352,7 +352,7 @@ class PostgreSQLBackend:
     def newest(
         self,
         words: list[Word],
-        documents: "QuerySet[LibraryDocument]",
+        documents: "QuerySet[LibraryDocument] | None",
         limit: int,
         offset: int,
     ) -> list[int]:

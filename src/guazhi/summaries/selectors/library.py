@@ -201,6 +201,12 @@ class LibraryFilters:
     def active(self) -> bool:
         return bool(self.as_params())
 
+    @property
+    def narrowing(self) -> bool:
+        """Whether a filter besides the query narrows the library (a search without one looks
+        through the whole published library, and checks each match against nothing)."""
+        return bool(self.year or self.host_unit_kind or self.keyword)
+
 
 def library_filtered(filters: LibraryFilters) -> QuerySet[LibraryDocument]:
     """Published documents matching the year, kind and keyword filters (not the query)."""
@@ -255,7 +261,10 @@ def library_search(
     if filters.query.strip():
         number = _page_number(page_number)
         results = search.search_documents(
-            filters.query, documents=documents, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE
+            filters.query,
+            documents=documents if filters.narrowing else None,
+            limit=PAGE_SIZE,
+            offset=(number - 1) * PAGE_SIZE,
         )
         # The search pages itself; the paginator only numbers the pages for the pager.
         page = Paginator(range(results.total), PAGE_SIZE).get_page(number)
