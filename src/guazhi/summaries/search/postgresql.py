@@ -145,20 +145,21 @@ def _occurrences(column: str) -> str:
 
 
 def _counts(words: list[Word], row: str | None) -> tuple[str, list[Any]]:
-    """SQL for each word's bytes in the title and in the body: the row's own, or (row None)
-    summed over the parts of a long document s."""
+    """SQL for each word's bytes in the title and in the body (named c0, c1, … in that order):
+    the row's own, or (row None) summed over the parts of a long document s."""
     columns: list[str] = []
     params: list[Any] = []
     for word in words:
         text = word.canonical()
         for name in ("title", "body"):
             if row is not None:
-                columns.append(_occurrences(f'{row}."{name}"'))
+                column = _occurrences(f'{row}."{name}"')
             else:
-                columns.append(
+                column = (
                     f"(SELECT sum({_occurrences(f'p.{chr(34)}{name}{chr(34)}')}) "
                     f'FROM "{ENTRIES}" p WHERE p."document_id" = s."document_id")'
                 )
+            columns.append(f'{column} AS "c{len(columns)}"')
             params.append(text)
     return ", ".join(columns), params
 
@@ -321,16 +322,21 @@ class PostgreSQLBackend:
         documents: "QuerySet[LibraryDocument] | None",
         cap: int,
     ) -> list[tuple[int, float, int]] | None:
-        # Count first, without scoring: most searches that reach the cap are then walked
-        # newest first and never scored.
-        sql, params = self._matches(
-            's."document_id"', [], words, documents, limit="LIMIT %s", limit_params=(cap + 1,)
-        )
-        count = self._fetch(
-            f"SELECT count(*) FROM (SELECT 1 FROM ({sql}) m LIMIT %s) c", [*params, cap + 1]
-        )
-        if int(count[0][0]) > cap:
-            return None
+        if all(len(word.terms) == 1 for word in words):
+            # GIN's answer is exact for words of one term: the matches are counted from the
+            # index, no row's text read, and a word too common to rank is never scored.
+            sql, params = self._matches(
+                's."document_id"', [], words, documents, limit="LIMIT %s", limit_params=(cap + 1,)
+            )
+            count = self._fetch(
+                f"SELECT count(*) FROM (SELECT 1 FROM ({sql}) m LIMIT %s) c", [*params, cap + 1]
+            )
+            if int(count[0][0]) > cap:
+                return None
+        # Each candidate's text is read once, for its counts: they score it, and they check a
+        # word of several terms (GIN found its terms, perhaps apart: a count of 0). Reading
+        # stops at cap + 1 matches. OFFSET 0 keeps the counts from being computed again in
+        # the check.
         counts, count_params = _counts(words, "s")
         long_counts, long_count_params = _counts(words, None)
         head = 's."document_id", s."sort_key", s."body_terms", '
@@ -342,9 +348,21 @@ class PostgreSQLBackend:
             checked=False,
             long_select=(head + long_counts, long_count_params),
         )
+        checks = [
+            f'(coalesce(m."c{2 * index}", 0) + coalesce(m."c{2 * index + 1}", 0)) > 0'
+            for index, word in enumerate(words)
+            if len(word.terms) > 1
+        ]
+        rows = self._fetch(
+            f"SELECT * FROM (SELECT * FROM ({sql}) u OFFSET 0) m "
+            f"WHERE {' AND '.join(checks) or 'TRUE'} LIMIT %s",
+            [*params, cap + 1],
+        )
+        if len(rows) > cap:
+            return None
         sizes = [len(word.canonical().encode()) for word in words]
         ranked: list[tuple[int, float, int]] = []
-        for document, key, body_terms, *found in self._fetch(sql, params):
+        for document, key, body_terms, *found in rows:
             value = score(sizes, [int(n or 0) for n in found], body_terms)
             if value is not None:
                 ranked.append((int(document), value, int(key)))
