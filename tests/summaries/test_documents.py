@@ -12,11 +12,8 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 
-from guazhi.summaries.documents import (
-    chinese_number,
-    summary_docx_bytes,
-    summary_filename,
-)
+from guazhi.core.documents import chinese_number
+from guazhi.summaries.documents import summary_docx_bytes, summary_filename
 from guazhi.summaries.models import Summary, SummarySection
 from tests.summaries.world import APPRAISAL, BODIES, basic_text, summary_world
 

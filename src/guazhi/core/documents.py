@@ -16,7 +16,9 @@ python-docx's `font.name` does) would leave Chinese text in the template's theme
 import datetime as dt
 import io
 import math
+import re
 from collections.abc import Sequence
+from itertools import chain, count
 from typing import Any
 
 from django.http import HttpResponse
@@ -408,3 +410,40 @@ def docx_response(content: bytes, filename: str) -> HttpResponse:
     response["Content-Disposition"] = attachment_header(filename)
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+_UNSAFE_IN_FILENAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+_DIGITS = "零一二三四五六七八九"
+
+
+def chinese_number(number: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 35 → 三十五 (1 to 99: sections, numbered items)."""
+    if not 0 < number < 100:
+        raise ValueError(f"no Chinese numeral here for {number}")
+    tens, units = divmod(number, 10)
+    text = "" if tens == 0 else ("十" if tens == 1 else f"{_DIGITS[tens]}十")
+    return text + (_DIGITS[units] if units else "")
+
+
+def safe_filename(text: str) -> str:
+    """`text` as a part of a file name on any system: no separators or reserved characters."""
+    return _UNSAFE_IN_FILENAME.sub("_", text).strip(" ._") or "_"
+
+
+def unique_entry_name(name: str, distinguisher: str, taken: set[str]) -> str:
+    """`name` (张三_期满总结.docx) made unique within a zip: if taken, with `distinguisher` added
+    (张三_期满总结_白鹿镇.docx, the person's host unit), and a number beyond that
+    (…_白鹿镇（2）.docx). Adds it to `taken`."""
+    stem, dot, suffix = name.rpartition(".")
+    if not dot:
+        stem, suffix = name, ""
+    ending = f".{suffix}" if dot else ""
+    distinguished = f"{stem}_{safe_filename(distinguisher)}"
+    candidates = chain(
+        (name, f"{distinguished}{ending}"),
+        (f"{distinguished}（{number}）{ending}" for number in count(2)),
+    )
+    # Compared without case: Windows and macOS take Zhang.docx and ZHANG.docx for one file.
+    chosen = next(candidate for candidate in candidates if candidate.casefold() not in taken)
+    taken.add(chosen.casefold())
+    return chosen

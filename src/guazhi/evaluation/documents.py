@@ -50,9 +50,11 @@ from guazhi.core.documents import (
     add_heading,
     add_signature,
     add_title,
+    chinese_number,
     document_bytes,
     document_date,
     official_document,
+    safe_filename,
     set_run_font,
 )
 from guazhi.evaluation.models import (
@@ -69,7 +71,6 @@ from guazhi.evaluation.models import (
 )
 from guazhi.evaluation.selectors.results import decided_grade
 from guazhi.evaluation.services.grading import grade_label
-from guazhi.summaries.documents import chinese_number, safe_filename
 from guazhi.summaries.models import EDITABLE_STATES, Summary, SummaryKind, SummarySection
 
 SUBTITLE_FONT = "楷体_GB2312"

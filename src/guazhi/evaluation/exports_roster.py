@@ -18,10 +18,10 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from guazhi.core.documents import safe_filename
 from guazhi.core.jinja import format_date
 from guazhi.evaluation.models import EvaluationRound
 from guazhi.evaluation.selectors.forms import RosterRow
-from guazhi.summaries.documents import safe_filename
 
 TITLE_FONT = Font(bold=True, size=14)
 HEADER_FONT = Font(bold=True)

@@ -9,7 +9,6 @@ revoked since the click takes effect.
 
 import tempfile
 import zipfile
-from itertools import chain, count
 from typing import Any
 
 from django.core.files import File
@@ -18,6 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
+from guazhi.core.documents import safe_filename, unique_entry_name
 from guazhi.core.errors import ValidationFailed
 from guazhi.core.i18n import Message
 from guazhi.core.jobs import Progress, job_files_dir, job_kind, job_language
@@ -32,7 +32,6 @@ from guazhi.evaluation.documents import (
 from guazhi.evaluation.models import Evaluee
 from guazhi.evaluation.selectors.forms import form_evaluees
 from guazhi.evaluation.selectors.scope import access_round
-from guazhi.summaries.documents import safe_filename
 
 EVALUATION_FORMS = "evaluation_forms"
 # People are read (and their forms' texts loaded) this many at a time.
@@ -40,20 +39,9 @@ CHUNK = 100
 
 
 def zip_entry_name(evaluee: Evaluee, kind: str, taken: set[str]) -> str:
-    """The person's form's file name, unique within the zip: a second 张三 gets his host unit
-    added (张三_年度考核登记表_白鹿镇.docx), and a number beyond that (…（2）.docx). Adds it to
-    `taken`."""
-    base = form_filename(evaluee, kind)
-    stem, suffix = base.rsplit(".", 1)
-    with_unit = f"{stem}_{safe_filename(evaluee.assignment.host_unit.name)}"
-    candidates = chain(
-        (base, f"{with_unit}.{suffix}"),
-        (f"{with_unit}（{number}）.{suffix}" for number in count(2)),
-    )
-    # Compared without case: Windows and macOS take Zhang.docx and ZHANG.docx for one file.
-    name = next(candidate for candidate in candidates if candidate.casefold() not in taken)
-    taken.add(name.casefold())
-    return name
+    """The file's name in the zip: a second 张三 gets his host unit added, and a number beyond
+    that (core.documents.unique_entry_name)."""
+    return unique_entry_name(form_filename(evaluee, kind), evaluee.assignment.host_unit.name, taken)
 
 
 @job_kind(EVALUATION_FORMS, label=gettext_lazy("导出考核表（Word）"))

@@ -26,9 +26,11 @@ from guazhi.core.documents import (
     add_heading,
     add_signature,
     add_title,
+    chinese_number,
     document_bytes,
     document_date,
     official_document,
+    safe_filename,
     set_run_font,
 )
 from guazhi.summaries.models import (
@@ -49,21 +51,9 @@ _SECOND_LEVEL = re.compile(r"^[（(][一二三四五六七八九十]+[）)]")
 _HEADING_END = "。"
 # Spaces a writer types to indent a paragraph: the document indents every paragraph itself.
 _INDENT_SPACES = " \t\u3000"
+
+
 # Characters Windows refuses in a file name, and the control characters.
-_UNSAFE_IN_FILENAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
-
-_DIGITS = "零一二三四五六七八九"
-
-
-def chinese_number(number: int) -> str:
-    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 35 → 三十五 (1 to 99: a summary's sections)."""
-    if not 0 < number < 100:
-        raise ValueError(f"no Chinese numeral here for {number}")
-    tens, units = divmod(number, 10)
-    text = "" if tens == 0 else ("十" if tens == 1 else f"{_DIGITS[tens]}十")
-    return text + (_DIGITS[units] if units else "")
-
-
 @dataclass(frozen=True)
 class Appraisal:
     """The host unit's appraisal: the text, the unit that signs it and the day."""
@@ -198,11 +188,6 @@ def summary_docx_bytes(summary: Summary, *, today: dt.date | None = None) -> byt
         dated=summary_dated(summary, today=today),
         appraisal=appraisal,
     )
-
-
-def safe_filename(text: str) -> str:
-    """`text` as a part of a file name on any system: no separators or reserved characters."""
-    return _UNSAFE_IN_FILENAME.sub("_", text).strip(" ._") or "_"
 
 
 def summary_filename(summary: Summary) -> str:

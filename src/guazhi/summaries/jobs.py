@@ -8,7 +8,6 @@ since the click takes effect.
 
 import tempfile
 import zipfile
-from itertools import chain, count
 from typing import Any
 
 from django.core.files import File
@@ -17,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
+from guazhi.core.documents import unique_entry_name
 from guazhi.core.errors import ValidationFailed
 from guazhi.core.i18n import Message
 from guazhi.core.jobs import Progress, job_files_dir, job_kind, job_language
@@ -32,20 +32,9 @@ CHUNK = 100
 
 
 def zip_entry_name(summary: Summary, taken: set[str]) -> str:
-    """The summary's file name, made unique within the zip: a second 张三 gets his host unit
-    added (张三_期满总结_白鹿镇.docx), and a number beyond that (…（2）.docx). Adds it to `taken`.
-    """
-    base = summary_filename(summary)
-    stem, suffix = base.rsplit(".", 1)
-    with_unit = f"{stem}_{safe_filename(summary.assignment.host_unit.name)}"
-    candidates = chain(
-        (base, f"{with_unit}.{suffix}"),
-        (f"{with_unit}（{number}）.{suffix}" for number in count(2)),
-    )
-    # Compared without case: Windows and macOS take Zhang.docx and ZHANG.docx for one file.
-    name = next(candidate for candidate in candidates if candidate.casefold() not in taken)
-    taken.add(name.casefold())
-    return name
+    """The file's name in the zip: a second 张三 gets his host unit added, and a number beyond
+    that (core.documents.unique_entry_name)."""
+    return unique_entry_name(summary_filename(summary), summary.assignment.host_unit.name, taken)
 
 
 @job_kind(SUMMARIES_EXPORT, label=gettext_lazy("导出挂职总结（Word）"))
