@@ -52,6 +52,7 @@ TEXT_FORMAT = "@"
 
 HEADER_FILL = PatternFill("solid", fgColor="F2DCDB")
 HEADER_FONT = Font(bold=True)
+TITLE_FONT = Font(bold=True, size=14)
 REQUIRED_FONT = Font(bold=True, color="C0392B")
 EXAMPLE_FONT = Font(italic=True, color="808080")
 
@@ -498,7 +499,7 @@ def sheet_sample(spec: SheetSpec) -> bytes:
     sheet.freeze_panes = "A2"
     # Second, after the data: the importer reads the first sheet, whatever it is called.
     _instructions(workbook.create_sheet(str(INSTRUCTIONS_TITLE), 1), spec)
-    return _save(workbook)
+    return workbook_bytes(workbook)
 
 
 def _instructions(sheet: Any, spec: SheetSpec) -> None:
@@ -565,13 +566,38 @@ def sheet_export(
         sheet.append(line)
         if progress is not None:
             progress(done, max(total, done))
-    return _save(workbook)
+    return workbook_bytes(workbook)
 
 
-def _save(workbook: Workbook) -> bytes:
+def workbook_bytes(workbook: Workbook) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+# Reports: write-only sheets with a title and a few lines over a table ------------------------
+
+
+def report_cell(sheet: Any, value: object, **style: object) -> WriteOnlyCell:
+    """A write-only cell with its style set (font=…, fill=…, number_format=…)."""
+    cell = WriteOnlyCell(sheet, value=value)
+    for name, setting in style.items():
+        setattr(cell, name, setting)
+    return cell
+
+
+def report_header_line(sheet: Any, headers: Sequence[str]) -> list[WriteOnlyCell]:
+    """A table's header row: bold, shaded, centred, wrapped."""
+    alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    return [
+        report_cell(sheet, header, font=HEADER_FONT, fill=HEADER_FILL, alignment=alignment)
+        for header in headers
+    ]
+
+
+def set_column_widths(sheet: Any, widths: Sequence[float]) -> None:
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
 
 
 # Uploads and downloads -------------------------------------------------------------------

@@ -7,7 +7,6 @@ the readers behind them take a scoped queryset of people and cost a fixed number
 """
 
 import datetime as dt
-import io
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -17,12 +16,16 @@ from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.styles import Font
 
 from guazhi.core.jinja import format_date
+from guazhi.core.spreadsheets import (
+    TITLE_FONT,
+    report_cell,
+    report_header_line,
+    set_column_widths,
+    workbook_bytes,
+)
 from guazhi.duty.models import Half, LeaveLedgerEntry, LeaveType, LedgerKind
 from guazhi.duty.periods import month_end, month_start, month_text
 from guazhi.duty.selectors.attendance import AttendanceFigures, attendance_return_due
@@ -30,10 +33,7 @@ from guazhi.programmes.models import Assignment, Batch
 
 Report = Callable[[int, int], None]
 
-TITLE_FONT = Font(bold=True, size=14)
 LABEL_FONT = Font(bold=True)
-HEADER_FONT = Font(bold=True)
-HEADER_FILL = PatternFill("solid", fgColor="F2DCDB")
 DAYS_FORMAT = "0.0"
 RATE_FORMAT = "0.0%"
 # Dates as format_date writes them elsewhere in the workbook: 2026年11月5日 in Chinese.
@@ -46,37 +46,6 @@ RETURN_HEADER_ROW = 7
 def date_format() -> str:
     """The number format of a date cell in the active language (as core.jinja.format_date)."""
     return DATE_FORMAT_EN if translation.get_language() == "en" else DATE_FORMAT_ZH
-
-
-def _cell(sheet: WriteOnlyWorksheet, value: object, **style: object) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=value)
-    for name, setting in style.items():
-        setattr(cell, name, setting)
-    return cell
-
-
-def _header_line(sheet: WriteOnlyWorksheet, headers: Sequence[str]) -> list[WriteOnlyCell]:
-    return [
-        _cell(
-            sheet,
-            header,
-            font=HEADER_FONT,
-            fill=HEADER_FILL,
-            alignment=Alignment(horizontal="center", vertical="center", wrap_text=True),
-        )
-        for header in headers
-    ]
-
-
-def _widths(sheet: WriteOnlyWorksheet, widths: Sequence[float]) -> None:
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-
-
-def _save(workbook: Workbook) -> bytes:
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 # The monthly return --------------------------------------------------------------------------
@@ -109,17 +78,17 @@ def attendance_return_workbook(
         _("在岗率"),
         _("备注"),
     ]
-    _widths(sheet, [6, 10, 18, 16, 16, 10, *[10] * len(leave_types), 10, 8, 10, 8, 30])
-    sheet.append([_cell(sheet, _("考勤月报"), font=TITLE_FONT)])
+    set_column_widths(sheet, [6, 10, 18, 16, 16, 10, *[10] * len(leave_types), 10, 8, 10, 8, 30])
+    sheet.append([report_cell(sheet, _("考勤月报"), font=TITLE_FONT)])
     for label, value in (
         (_("批次"), batch.name),
         (_("接收单位"), unit_name),
         (_("月份"), month_text(month)),
         (_("报送截止日期"), format_date(attendance_return_due(batch, month))),
     ):
-        sheet.append([_cell(sheet, label, font=LABEL_FONT), value])
+        sheet.append([report_cell(sheet, label, font=LABEL_FONT), value])
     sheet.append([])
-    sheet.append(_header_line(sheet, headers))
+    sheet.append(report_header_line(sheet, headers))
     total = len(figures)
     for number, row in enumerate(figures, start=1):
         person = row.assignment
@@ -137,21 +106,25 @@ def attendance_return_workbook(
                 person.home_unit.name,
                 person.host_unit.name,
                 person.post.title,
-                _cell(sheet, row.due, number_format=DAYS_FORMAT),
+                report_cell(sheet, row.due, number_format=DAYS_FORMAT),
                 *[
-                    _cell(sheet, row.leave_by_type.get(t.pk, Decimal(0)), number_format=DAYS_FORMAT)
+                    report_cell(
+                        sheet, row.leave_by_type.get(t.pk, Decimal(0)), number_format=DAYS_FORMAT
+                    )
                     for t in leave_types
                 ],
-                _cell(sheet, row.leave, number_format=DAYS_FORMAT),
-                _cell(sheet, row.absent, number_format=DAYS_FORMAT),
-                _cell(sheet, row.present, number_format=DAYS_FORMAT),
-                _cell(sheet, row.rate, number_format=RATE_FORMAT) if row.rate is not None else "—",
+                report_cell(sheet, row.leave, number_format=DAYS_FORMAT),
+                report_cell(sheet, row.absent, number_format=DAYS_FORMAT),
+                report_cell(sheet, row.present, number_format=DAYS_FORMAT),
+                report_cell(sheet, row.rate, number_format=RATE_FORMAT)
+                if row.rate is not None
+                else "—",
                 "；".join(notes),
             ]
         )
         if progress is not None:
             progress(number, total)
-    return _save(workbook)
+    return workbook_bytes(workbook)
 
 
 # The leave ledger ----------------------------------------------------------------------------
@@ -231,10 +204,10 @@ def ledger_workbook(
     """Two sheets: 假期台账, every ledger row; 假期余额, each person's balance per type."""
     workbook = Workbook(write_only=True)
     rows_sheet = workbook.create_sheet(_("假期台账"))
-    _widths(rows_sheet, [6, 10, 16, 10, 8, 8, 12, 34, 30])
-    rows_sheet.append([_cell(rows_sheet, title, font=TITLE_FONT)])
+    set_column_widths(rows_sheet, [6, 10, 16, 10, 8, 8, 12, 34, 30])
+    rows_sheet.append([report_cell(rows_sheet, title, font=TITLE_FONT)])
     rows_sheet.append(
-        _header_line(
+        report_header_line(
             rows_sheet,
             [
                 _("序号"),
@@ -258,8 +231,8 @@ def ledger_workbook(
                 entry.assignment.host_unit.name,
                 entry.leave_type.get_kind_display(),
                 entry.get_kind_display(),
-                _cell(rows_sheet, entry.days, number_format=DAYS_FORMAT),
-                _cell(
+                report_cell(rows_sheet, entry.days, number_format=DAYS_FORMAT),
+                report_cell(
                     rows_sheet,
                     timezone.localtime(entry.created_at).date(),
                     number_format=date_format(),
@@ -271,9 +244,9 @@ def ledger_workbook(
         if progress is not None:
             progress(done, max(total, done))
     balance_sheet = workbook.create_sheet(_("假期余额"))
-    _widths(balance_sheet, [10, 16, 10, 10, 10, 10])
+    set_column_widths(balance_sheet, [10, 16, 10, 10, 10, 10])
     balance_sheet.append(
-        _header_line(
+        report_header_line(
             balance_sheet,
             [
                 _("姓名"),
@@ -291,13 +264,13 @@ def ledger_workbook(
                 balance.assignment.cadre.name,
                 balance.assignment.host_unit.name,
                 balance.leave_type.get_kind_display(),
-                _cell(balance_sheet, balance.granted, number_format=DAYS_FORMAT)
+                report_cell(balance_sheet, balance.granted, number_format=DAYS_FORMAT)
                 if balance.granted is not None
                 else "",
-                _cell(balance_sheet, balance.taken, number_format=DAYS_FORMAT),
-                _cell(balance_sheet, balance.remaining, number_format=DAYS_FORMAT)
+                report_cell(balance_sheet, balance.taken, number_format=DAYS_FORMAT),
+                report_cell(balance_sheet, balance.remaining, number_format=DAYS_FORMAT)
                 if balance.remaining is not None
                 else "",
             ]
         )
-    return _save(workbook)
+    return workbook_bytes(workbook)

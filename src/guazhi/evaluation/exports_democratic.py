@@ -8,24 +8,25 @@ The table never names a voter or a code: a ballot has neither (see evaluation.mo
 A report to read and file, so everything follows the language of the person who asked.
 """
 
-import io
 from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from guazhi.core.jinja import format_date
+from guazhi.core.spreadsheets import (
+    TITLE_FONT,
+    report_cell,
+    report_header_line,
+    set_column_widths,
+    workbook_bytes,
+)
 from guazhi.evaluation.models import RoundState
 from guazhi.evaluation.selectors.ratings import BANDS, DemocraticOverview
 
-TITLE_FONT = Font(bold=True, size=14)
-HEADER_FONT = Font(bold=True)
-HEADER_FILL = PatternFill("solid", fgColor="F2DCDB")
 SCORE_FORMAT = "0.00"
 # Title, round, minimum rule, a blank line; the table's header on the fifth row.
 HEADER_ROW = 5
@@ -63,15 +64,8 @@ def headers(overview: DemocraticOverview) -> list[str]:
     ]
 
 
-def _cell(sheet: WriteOnlyWorksheet, value: object, **style: object) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=value)
-    for name, setting in style.items():
-        setattr(cell, name, setting)
-    return cell
-
-
 def _score(sheet: WriteOnlyWorksheet, value: Decimal) -> WriteOnlyCell:
-    return _cell(sheet, float(value), number_format=SCORE_FORMAT)
+    return report_cell(sheet, float(value), number_format=SCORE_FORMAT)
 
 
 def democratic_workbook(overview: DemocraticOverview) -> bytes:
@@ -81,10 +75,9 @@ def democratic_workbook(overview: DemocraticOverview) -> bytes:
     sheet = workbook.create_sheet(_("民主测评统计表"))
     columns = headers(overview)
     widths = [6, 12, 20, 18, 10, *([9] * len(overview.criteria)), 10, *([12] * len(BANDS))]
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
+    set_column_widths(sheet, widths)
     sheet.freeze_panes = f"C{HEADER_ROW + 1}"
-    sheet.append([_cell(sheet, _("民主测评统计表"), font=TITLE_FONT)])
+    sheet.append([report_cell(sheet, _("民主测评统计表"), font=TITLE_FONT)])
     sheet.append(
         [
             _("%(batch)s · %(round)s（%(start)s至%(end)s）")
@@ -106,18 +99,7 @@ def democratic_workbook(overview: DemocraticOverview) -> bytes:
         ]
     )
     sheet.append([])
-    sheet.append(
-        [
-            _cell(
-                sheet,
-                header,
-                font=HEADER_FONT,
-                fill=HEADER_FILL,
-                alignment=Alignment(horizontal="center", vertical="center", wrap_text=True),
-            )
-            for header in columns
-        ]
-    )
+    sheet.append(report_header_line(sheet, columns))
     for number, row in enumerate(overview.rows, start=1):
         assignment = row.evaluee.assignment
         line: list[object] = [
@@ -133,9 +115,7 @@ def democratic_workbook(overview: DemocraticOverview) -> bytes:
         else:
             line += [hidden_text(overview, row.ballots)]
         sheet.append(line)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 def export_filename(overview: DemocraticOverview) -> str:

@@ -7,25 +7,25 @@ and the rows come after the ranked ones, by name. A report to read and file: eve
 the language of the person who asked, the data (names, units, grades) stays as stored.
 """
 
-import io
 from collections.abc import Sequence
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from guazhi.core.documents import safe_filename
 from guazhi.core.jinja import format_date
+from guazhi.core.spreadsheets import (
+    TITLE_FONT,
+    report_cell,
+    report_header_line,
+    set_column_widths,
+    workbook_bytes,
+)
 from guazhi.evaluation.models import EvaluationRound
 from guazhi.evaluation.selectors.forms import RosterRow
 
-TITLE_FONT = Font(bold=True, size=14)
-HEADER_FONT = Font(bold=True)
-HEADER_FILL = PatternFill("solid", fgColor="F2DCDB")
 SCORE_FORMAT = "0.00"
 # Title, round, a note, a blank line; the table's header on the fifth row.
 HEADER_ROW = 5
@@ -48,18 +48,11 @@ def headers() -> list[str]:
     ]
 
 
-def _cell(sheet: WriteOnlyWorksheet, value: object, **style: object) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=value)
-    for name, setting in style.items():
-        setattr(cell, name, setting)
-    return cell
-
-
 def roster_line(sheet: WriteOnlyWorksheet, number: int, row: RosterRow) -> list[object]:
     assignment = row.evaluee.assignment
     cadre = assignment.cadre
     score = (
-        _cell(sheet, float(row.score), number_format=SCORE_FORMAT)
+        report_cell(sheet, float(row.score), number_format=SCORE_FORMAT)
         if row.score is not None
         else None
     )
@@ -82,10 +75,9 @@ def roster_workbook(*, round: EvaluationRound, rows: Sequence[RosterRow]) -> byt
     """The roster as an .xlsx file's bytes."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("考核花名册"))
-    for index, width in enumerate(WIDTHS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
+    set_column_widths(sheet, WIDTHS)
     sheet.freeze_panes = f"C{HEADER_ROW + 1}"
-    sheet.append([_cell(sheet, _("考核花名册"), font=TITLE_FONT)])
+    sheet.append([report_cell(sheet, _("考核花名册"), font=TITLE_FONT)])
     sheet.append(
         [
             _("%(batch)s · %(round)s（%(start)s至%(end)s）")
@@ -104,18 +96,10 @@ def roster_workbook(*, round: EvaluationRound, rows: Sequence[RosterRow]) -> byt
         ]
     )
     sheet.append([])
-    header_style = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    sheet.append(
-        [
-            _cell(sheet, header, font=HEADER_FONT, fill=HEADER_FILL, alignment=header_style)
-            for header in headers()
-        ]
-    )
+    sheet.append(report_header_line(sheet, headers()))
     for number, row in enumerate(rows, start=1):
         sheet.append(roster_line(sheet, number, row))
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 def roster_filename(round: EvaluationRound) -> str:
