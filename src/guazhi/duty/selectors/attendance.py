@@ -279,6 +279,15 @@ def attendance_month(
     )[0]
 
 
+def attendance_period(
+    assignment: Assignment, start: dt.date, end: dt.date, *, today: dt.date | None = None
+) -> AttendanceFigures:
+    """One person's attendance over [start, end] (an evaluation round's period): within the
+    term, and not after `today` (default: today)."""
+    today = today or timezone.localdate()
+    return _attendance([assignment], None, start=start, end=end, today=today)[0]
+
+
 def attendance_term(assignment: Assignment, *, today: dt.date | None = None) -> AttendanceFigures:
     """One person's attendance over the term so far."""
     today = today or timezone.localdate()

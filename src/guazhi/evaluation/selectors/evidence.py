@@ -134,7 +134,8 @@ def evaluee_evidence(*, actor: Any, evaluee: Evaluee, today: dt.date | None = No
         until=until,
         log=log_summary(assignment, start, end),
         tasks=_tasks(assignment, start, end, today),
-        attendance=_attendance(assignment, start, end, today),
+        # The attendance pages' own count, so 在岗率 here is the rate they would show.
+        attendance=attendance_selectors.attendance_period(assignment, start, end, today=today),
         leave=_leave(assignment, start, until),
         checks=_checks(assignment, start, until, today),
         reports=_reports(actor, assignment, start, end, today),
@@ -156,16 +157,6 @@ def _tasks(assignment: Assignment, start: dt.date, end: dt.date, today: dt.date)
         overdue=counts[TaskStatus.OVERDUE],
         pending=pending,
     )
-
-
-def _attendance(
-    assignment: Assignment, start: dt.date, end: dt.date, today: dt.date
-) -> AttendanceFigures:
-    # The attendance module's own count over any span (it offers a month and the term by
-    # name; a round's period is neither), so 在岗率 here is the rate its pages would show.
-    return attendance_selectors._attendance([assignment], None, start=start, end=end, today=today)[
-        0
-    ]
 
 
 def _leave(assignment: Assignment, start: dt.date, until: dt.date) -> tuple[LeaveTaken, ...]:
