@@ -10,8 +10,8 @@ from guazhi.core.models import AuditEvent
 from guazhi.duty.models import AttendanceReturn
 from guazhi.duty.services.attendance import attendance_return_submit
 from guazhi.orgs.models import User
+from tests.concurrency import side_by_side
 from tests.duty.test_attendance_returns import on_duty
-from tests.duty.test_away_concurrency import side_by_side
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -1,44 +1,21 @@
 """Away reports under concurrency, proven on PostgreSQL where requests really run side by side:
 a double-submitted form files one report, and two acknowledgements at once make one move."""
 
-import threading
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import connection
 
 from guazhi.core.errors import InvalidTransition, ValidationFailed
 from guazhi.core.models import AuditEvent
 from guazhi.duty.models import AwayReport, AwayState
 from guazhi.duty.services.away import away_report_acknowledge, away_report_submit
 from guazhi.orgs.models import User
+from tests.concurrency import side_by_side
 from tests.duty.test_away_services import on_duty, trip
 from tests.factories import grant
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def side_by_side(*calls: Callable[[], Any]) -> tuple[list[Any], list[BaseException]]:
-    start = threading.Barrier(len(calls))
-    answers: list[Any] = []
-    errors: list[BaseException] = []
-
-    def run(call: Callable[[], Any]) -> None:
-        try:
-            start.wait(timeout=30)
-            answers.append(call())
-        except BaseException as error:  # reported to the test: a thread cannot fail it
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return answers, errors
 
 
 def test_a_double_submitted_form_files_one_report(world) -> None:  # type: ignore[no-untyped-def]

@@ -5,46 +5,23 @@ it, and a plan form sent twice at once makes one inspection with one draw.
 Each service is slowed inside its locked section (a patched step sleeps), so the two calls
 truly overlap there: without the lock both would read the state before either wrote."""
 
-import threading
 import time
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import connection
 
 from guazhi.core.errors import InvalidTransition
 from guazhi.core.models import AuditEvent
 from guazhi.duty.models import CheckResult, Inspection, InspectionCheck, SamplingMode
 from guazhi.duty.services import inspections as services
+from tests.concurrency import side_by_side
 from tests.duty.test_inspection_services import one_check, plan, record, three_townships
 from tests.factories import UserFactory, grant
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 PAUSE = 0.5  # seconds inside the locked section: long enough for the other call to arrive
-
-
-def side_by_side(*calls: Callable[[], Any]) -> tuple[list[Any], list[BaseException]]:
-    start = threading.Barrier(len(calls))
-    answers: list[Any] = []
-    errors: list[BaseException] = []
-
-    def run(call: Callable[[], Any]) -> None:
-        try:
-            start.wait(timeout=30)
-            answers.append(call())
-        except BaseException as error:  # reported to the test: a thread cannot fail it
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return answers, errors
 
 
 def slowed(monkeypatch: pytest.MonkeyPatch, name: str) -> None:

@@ -10,13 +10,9 @@ Run: python -m tests.postgres pytest tests/duty/test_log_concurrency.py
 """
 
 import datetime as dt
-import threading
-from collections.abc import Callable
-from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 
 from guazhi.core.models import Attachment, AuditEvent
 from guazhi.duty.models import DutyTask, HeartTalk, LogQuantity, WorkLogEntry
@@ -25,6 +21,7 @@ from guazhi.duty.services.talks import talk_record
 from guazhi.duty.services.tasks import task_propose
 from guazhi.orgs.models import User
 from guazhi.programmes.models import Assignment
+from tests.concurrency import side_by_side
 from tests.duty.test_log_services import png
 from tests.duty.world import duty_world
 
@@ -34,28 +31,6 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):  # type: ignore[no-untyped-def]
     settings.MEDIA_ROOT = tmp_path / "media"
-
-
-def side_by_side(*calls: Callable[[], Any]) -> tuple[list[Any], list[BaseException]]:
-    start = threading.Barrier(len(calls))
-    answers: list[Any] = []
-    errors: list[BaseException] = []
-
-    def run(call: Callable[[], Any]) -> None:
-        try:
-            start.wait(timeout=30)
-            answers.append(call())
-        except BaseException as error:  # reported to the test: a thread cannot fail it
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return answers, errors
 
 
 def fresh(world, role: str) -> tuple[User, Assignment]:  # type: ignore[no-untyped-def]

@@ -1,12 +1,7 @@
 """Reports under concurrency, proven on PostgreSQL where the requests really run side by side: a
 double-clicked 撰写汇报 makes one report, and two reviewers deciding at once make one move."""
 
-import threading
-from collections.abc import Callable
-from typing import Any
-
 import pytest
-from django.db import connection
 
 from guazhi.core.errors import InvalidTransition
 from guazhi.duty.models import PeriodicReport, ReportReview, ReportState
@@ -16,31 +11,10 @@ from guazhi.duty.services.reports import (
     report_return,
     report_submit,
 )
+from tests.concurrency import side_by_side
 from tests.duty.test_report_services import reload, report_world
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def side_by_side(*calls: Callable[[], Any]) -> tuple[list[Any], list[BaseException]]:
-    start = threading.Barrier(len(calls))
-    answers: list[Any] = []
-    errors: list[BaseException] = []
-
-    def run(call: Callable[[], Any]) -> None:
-        try:
-            start.wait(timeout=30)
-            answers.append(call())
-        except BaseException as error:  # reported to the test: a thread cannot fail it
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return answers, errors
 
 
 def test_two_drafts_of_the_same_period_at_once_make_one_report(world) -> None:  # type: ignore[no-untyped-def]
