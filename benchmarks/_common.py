@@ -339,6 +339,23 @@ def each_round(measured: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{key: r[key] for key in ("rps", "p99_ms", "baseline_rps", "ratio")} for r in measured]
 
 
+def script_figures(
+    script: Path, arguments: list[str], env: dict[str, str], prefix: str
+) -> dict[str, Any]:
+    """Run a Python script in a database's environment (a process of its own, so Django is set
+    up against that database); the figures it printed as one JSON line starting with `prefix`."""
+    output = subprocess.run(
+        [str(BIN / "python"), str(script), *arguments],
+        env=env,
+        cwd=PROJECT,
+        check=True,
+        stdout=subprocess.PIPE,
+        text=True,
+    ).stdout
+    line = next(line for line in output.splitlines() if line.startswith(prefix + " "))
+    return dict(json.loads(line.removeprefix(prefix + " ")))
+
+
 def write_report(path: Path, report: dict[str, Any]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n")

@@ -32,7 +32,6 @@ import argparse
 import json
 import os
 import shutil
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -40,7 +39,6 @@ from typing import Any
 
 from _common import (
     BASELINE_PATH,
-    BIN,
     CONNECTIONS,
     GUNICORN_WORKERS,
     PG_BIN,
@@ -59,6 +57,7 @@ from _common import (
     measure_round,
     migrate,
     postgresql_available,
+    script_figures,
     write_report,
     write_wrk_script,
     wrk,
@@ -74,16 +73,7 @@ NAMES_EXPECTED = 5
 
 def data_command(env: dict[str, str], arguments: list[str], prefix: str) -> dict[str, Any]:
     """Run a _duty_data.py command in the database's environment; its one JSON line."""
-    output = subprocess.run(
-        [str(BIN / "python"), str(DATA_SCRIPT), *arguments],
-        env=env,
-        cwd=PROJECT,
-        check=True,
-        stdout=subprocess.PIPE,
-        text=True,
-    ).stdout
-    line = next(line for line in output.splitlines() if line.startswith(prefix + " "))
-    return dict(json.loads(line.removeprefix(prefix + " ")))
+    return script_figures(DATA_SCRIPT, arguments, env, prefix)
 
 
 def check_page(base: str, key: str, page: dict[str, Any], cookie: str) -> dict[str, Any]:

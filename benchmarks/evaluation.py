@@ -34,7 +34,6 @@ Quick check: --people 500 --forms 50 --rounds 1
 import argparse
 import json
 import os
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -49,6 +48,7 @@ from _common import (
     databases_of,
     postgresql_available,
     run,
+    script_figures,
     write_report,
 )
 
@@ -69,26 +69,9 @@ def measure(database_name: str, args: argparse.Namespace) -> dict[str, Any]:
         started = time.perf_counter()
         run([str(BIN / "guazhi"), "migrate", "--noinput", "-v0"], env)
         migrated = time.perf_counter() - started
-        output = subprocess.run(
-            [
-                str(BIN / "python"),
-                str(Path(__file__).resolve()),
-                "--child",
-                "--people",
-                str(args.people),
-                "--forms",
-                str(args.forms),
-                "--rounds",
-                str(args.rounds),
-            ],
-            env=env,
-            cwd=PROJECT,
-            check=True,
-            stdout=subprocess.PIPE,
-            text=True,
-        ).stdout
-    line = next(line for line in output.splitlines() if line.startswith(RESULT_PREFIX + " "))
-    figures = dict(json.loads(line.removeprefix(RESULT_PREFIX + " ")))
+        arguments = ["--child", "--people", str(args.people), "--forms", str(args.forms)]
+        arguments += ["--rounds", str(args.rounds)]
+        figures = script_figures(Path(__file__).resolve(), arguments, env, RESULT_PREFIX)
     figures["migrate_seconds"] = round(migrated, 1)
     return figures
 
@@ -451,7 +434,6 @@ def load(people: int) -> dict[str, Any]:
                 len(set(scores)) == 1,
                 rng.choice(comments) if rater is not None else "",
                 day,
-                stamp,
             )
         )
         for criterion, score in zip(criteria, scores, strict=True):
@@ -499,7 +481,6 @@ def load(people: int) -> dict[str, Any]:
             "uniform",
             "comment",
             "submitted_on",
-            "updated_at",
         ],
         rating_rows,
     )

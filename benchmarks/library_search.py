@@ -38,14 +38,12 @@ import json
 import math
 import os
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
 from _common import (
-    BIN,
     PG_BIN,
     PROJECT,
     add_database_argument,
@@ -53,6 +51,7 @@ from _common import (
     databases_of,
     migrate,
     postgresql_available,
+    script_figures,
     write_report,
 )
 
@@ -75,26 +74,9 @@ HEADINGS = ("基本情况", "主要工作", "心得体会", "存在不足", "下
 
 
 def run_worker(env: dict[str, str], args: argparse.Namespace) -> dict[str, Any]:
-    output = subprocess.run(
-        [
-            str(BIN / "python"),
-            str(Path(__file__).resolve()),
-            "--worker",
-            "--documents",
-            str(args.documents),
-            "--rounds",
-            str(args.rounds),
-            "--export-runs",
-            str(args.export_runs),
-        ],
-        env=env,
-        cwd=PROJECT,
-        check=True,
-        stdout=subprocess.PIPE,
-        text=True,
-    ).stdout
-    line = next(line for line in output.splitlines() if line.startswith(PREFIX + " "))
-    return dict(json.loads(line.removeprefix(PREFIX + " ")))
+    arguments = ["--worker", "--documents", str(args.documents), "--rounds", str(args.rounds)]
+    arguments += ["--export-runs", str(args.export_runs)]
+    return script_figures(Path(__file__).resolve(), arguments, env, PREFIX)
 
 
 def measure(database_name: str, args: argparse.Namespace) -> dict[str, Any]:
