@@ -57,6 +57,7 @@ from django.utils import timezone
 from guazhi.core.calendar import workdays_in
 from guazhi.core.models import Notification
 from guazhi.core.notifications import notification_mark_read, notifications_mark_all_read
+from guazhi.core.statistics import refresh_planner_statistics
 from guazhi.duty import demo_text, sampling
 from guazhi.duty.models import (
     ApproverRole,
@@ -1567,6 +1568,7 @@ def duty_demo_load(
         elif person is people[0] and photographed:
             photographed[-1].photos = 1
         _write_log(demo, person, planned)
+    refresh_planner_statistics()  # the log just written is most of the demo's rows
     _tasks(demo)
     types = {t.kind: t for t in LeaveType.objects.filter(batch=demo.batch)}
     for plan in sorted(demo.leaves, key=lambda p: (p.asked_on, p.person.name)):
@@ -1580,6 +1582,7 @@ def duty_demo_load(
     demo.result.reminded = remind(today=today).total
     made = Notification.objects.aggregate(last=Max("pk"))["last"] or 0
     transaction.on_commit(functools.partial(_settle_inboxes, made))
+    refresh_planner_statistics()
     duty.assignment.refresh_from_db()
     demo.result.account_notes[CADRE_ON_DUTY] = (
         f"{duty.assignment.host_unit.name}{duty.assignment.post.title}（在岗）"

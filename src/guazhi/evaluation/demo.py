@@ -43,6 +43,7 @@ from django.db.models import Q
 from guazhi.core.calendar import add_working_days, is_workday
 from guazhi.core.models import Notification
 from guazhi.core.notifications import notification_mark_read
+from guazhi.core.statistics import refresh_planner_statistics
 from guazhi.duty.demo import DISPATCH_ADMINS, DutyDemoResult, _Clock
 from guazhi.duty.models import WorkLogEntry
 from guazhi.evaluation.models import (
@@ -634,6 +635,7 @@ def evaluation_demo_load(
     docstring)."""
     demo = _Demo(duty, seed=seed, today=today)
     routine = _routine(demo)
+    refresh_planner_statistics()  # a whole round rated, read back by the next steps
     if routine is not None:
         demo.result.routine = routine[0]
         _commendations(demo, *routine)
@@ -649,6 +651,7 @@ def evaluation_demo_load(
             demo.result.annual.pk if demo.result.annual else None,
         )
     )
+    refresh_planner_statistics()
     return demo.result
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from django.db import transaction
 
 from guazhi.core.audit import audit_record
+from guazhi.core.statistics import refresh_planner_statistics
 from guazhi.orgs import services
 from guazhi.orgs.idcard import check_character
 from guazhi.orgs.models import CadreProfile, Organisation, OrgKind, OrgLevel, Role, User
@@ -866,4 +867,5 @@ def seed(scale: int, *, progress: Callable[[str], None] | None = None) -> SeedRe
             "cadres": result.cadres,
         },
     )
+    refresh_planner_statistics()  # the next stage reads this city back with joins
     return result

@@ -25,6 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from guazhi.core.jobs import job_run
+from guazhi.core.statistics import refresh_planner_statistics
 from guazhi.orgs.demo import DEMO_SEED, DemoResult
 from guazhi.orgs.models import CadreProfile, Organisation, User
 from guazhi.orgs.vocab import RANK_ORDER
@@ -506,6 +507,7 @@ def programmes_demo_load(city: DemoResult, *, seed: int = DEMO_SEED) -> Programm
     on_duty = _on_duty_batch(cast, seed)
     recruiting = _recruiting_batch(cast, seed)
     leader_group = Group.objects.get(batch=on_duty, leader__cadre=cast.profiles[GROUP_LEADER])
+    refresh_planner_statistics()
     return ProgrammeDemoResult(
         on_duty=on_duty,
         recruiting=recruiting,

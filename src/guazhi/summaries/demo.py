@@ -43,6 +43,7 @@ from django.db.models import Q
 from guazhi.core.calendar import workdays_in
 from guazhi.core.models import Notification
 from guazhi.core.notifications import notification_mark_read
+from guazhi.core.statistics import refresh_planner_statistics
 from guazhi.duty import demo_text as duty_text
 from guazhi.duty.demo import DutyDemoResult, _Clock
 from guazhi.duty.models import WorkLogEntry
@@ -863,6 +864,7 @@ def summaries_demo_load(
     _bookmarks(demo, published, imported)
     _meetings(demo, found)
     transaction.on_commit(functools.partial(_settle_inboxes, today))
+    refresh_planner_statistics()
     return demo.result
 
 
@@ -882,7 +884,7 @@ def summaries_demo_summary(result: SummariesDemoResult) -> list[str]:
                 + "，".join(f"{states[s]} {n}" for s, n in counted.items() if n)
             )
     library = LibraryDocument.objects.all()
-    published = library.filter(state=LibraryState.PUBLISHED)
+    published = LibraryDocument.objects.published()
     lines.append(
         f"经验库已发布 {published.count()} 篇（挂职总结 "
         f"{published.filter(source=LibrarySource.SUMMARY).count()} 篇，导入 "
