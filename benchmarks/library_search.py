@@ -398,10 +398,10 @@ def plain_lookup(word: str) -> list[int]:
 def time_queries(chosen: dict[str, Any], documents: int, rounds: int) -> dict[str, Any]:
     from opencc import OpenCC
 
-    from guazhi.summaries.models import LibraryDocument, LibraryState
+    from guazhi.summaries.models import LibraryDocument
     from guazhi.summaries.search import search_documents
 
-    published = LibraryDocument.objects.filter(state=LibraryState.PUBLISHED)
+    published = LibraryDocument.objects.published()
     queries: dict[str, list[str]] = {}
     aims: dict[str, bool] = {}
     for key, picks in chosen.items():

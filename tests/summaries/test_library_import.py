@@ -16,7 +16,6 @@ from guazhi.core.errors import Forbidden, ValidationFailed
 from guazhi.core.models import AuditEvent, Job
 from guazhi.summaries import search
 from guazhi.summaries.models import LibraryDocument, LibraryKeyword, LibrarySource, LibraryState
-from guazhi.summaries.selectors.library import published_queryset
 from guazhi.summaries.services.library_import import (
     ImportFile,
     library_import,
@@ -139,7 +138,7 @@ def test_an_upload_is_published_at_once_with_keywords(world: Any) -> None:
     assert "合作社" in LibraryKeyword.objects.filter(document=documents[0]).values_list(
         "keyword", flat=True
     )
-    assert search.search_documents("网格化", documents=published_queryset()).total == 1
+    assert search.search_documents("网格化", documents=LibraryDocument.objects.published()).total == 1
     assert list(
         AuditEvent.objects.filter(action="library.import")
         .order_by("id")

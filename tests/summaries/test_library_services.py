@@ -22,7 +22,7 @@ from guazhi.summaries.models import (
     LibraryState,
     SummaryState,
 )
-from guazhi.summaries.selectors.library import access_library_document, published_queryset
+from guazhi.summaries.selectors.library import access_library_document
 from guazhi.summaries.services.keywords import extract_keywords
 from guazhi.summaries.services.library import (
     library_approve,
@@ -98,7 +98,7 @@ def test_proposed_consented_approved_it_is_published(
         "组织部门推荐将您的总结“张三同志挂职锻炼期满总结”收入经验库，请确认是否同意。"
     ]
     # Not published: readers' search finds nothing yet.
-    assert search.search_documents("产业", documents=published_queryset()).total == 0
+    assert search.search_documents("产业", documents=LibraryDocument.objects.published()).total == 0
 
     with django_capture_on_commit_callbacks(execute=True):
         document = library_consent(
@@ -122,7 +122,7 @@ def test_proposed_consented_approved_it_is_published(
     assert Notification.objects.filter(
         recipient=found.user("cadre"), text="您的总结“张三同志挂职锻炼期满总结”已发布到经验库。"
     ).exists()
-    hits = search.search_documents("产业", documents=published_queryset())
+    hits = search.search_documents("产业", documents=LibraryDocument.objects.published())
     assert [hit.document.pk for hit in hits.hits] == [document.pk]
     assert list(
         AuditEvent.objects.filter(object_id=str(document.pk), action__startswith="library.")
@@ -154,7 +154,7 @@ def test_the_author_declines_and_nothing_is_published(
             actor=found.user("coordinator"), document=loaded(found, document, "coordinator")
         )
     assert snapshot(document) == before
-    assert published_queryset().count() == 0
+    assert LibraryDocument.objects.published().count() == 0
 
 
 def test_proposing_again_after_a_decline_asks_again_with_the_text_copied_anew(
@@ -228,7 +228,7 @@ def test_a_coordinator_withdraws_and_publishes_again(
 
     assert document.state == LibraryState.WITHDRAWN
     assert document.consented_at is not None
-    assert search.search_documents("产业", documents=published_queryset()).total == 0
+    assert search.search_documents("产业", documents=LibraryDocument.objects.published()).total == 0
     assert Notification.objects.filter(
         recipient=found.user("cadre"), text="您的总结“张三同志挂职锻炼期满总结”已从经验库撤下。"
     ).exists()
@@ -241,7 +241,7 @@ def test_a_coordinator_withdraws_and_publishes_again(
         actor=found.user("coordinator"), document=loaded(found, document, "coordinator")
     )
     assert document.state == LibraryState.PUBLISHED
-    assert search.search_documents("产业", documents=published_queryset()).total == 1
+    assert search.search_documents("产业", documents=LibraryDocument.objects.published()).total == 1
 
 
 def test_withdrawn_by_its_author_it_cannot_be_published_again(world: Any) -> None:
@@ -433,8 +433,8 @@ def test_an_edit_changes_title_text_and_keywords_and_reindexes(world: Any) -> No
     assert fresh.title == "扎根基层 一年间"
     assert fresh.sections == [{"heading": "一、做法", "body": "发展茶叶合作社，带动农户增收。"}]
     assert list(fresh.keywords.values_list("keyword", flat=True)) == ["茶叶", "合作社"]
-    assert search.search_documents("产业", documents=published_queryset()).total == 0
-    assert search.search_documents("茶叶", documents=published_queryset()).total == 1
+    assert search.search_documents("产业", documents=LibraryDocument.objects.published()).total == 0
+    assert search.search_documents("茶叶", documents=LibraryDocument.objects.published()).total == 1
     assert AuditEvent.objects.get(action="library.update").detail == {
         "changed": ["title", "sections", "keywords"],
         "keywords": ["茶叶", "合作社"],

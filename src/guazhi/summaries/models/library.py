@@ -42,6 +42,12 @@ LIBRARY_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
+class LibraryDocumentQuerySet(models.QuerySet["LibraryDocument"]):
+    def published(self) -> "LibraryDocumentQuerySet":
+        """What readers read (and all the search index holds): published documents."""
+        return self.filter(state=LibraryState.PUBLISHED)
+
+
 class LibraryDocument(TimeStampedModel):
     title = models.CharField(_("标题"), max_length=200)
     sections = models.JSONField(_("正文"), default=list)
@@ -88,6 +94,8 @@ class LibraryDocument(TimeStampedModel):
     )
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True, db_index=True)
     history = HistoricalRecords()
+
+    objects = LibraryDocumentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("经验库文档")

@@ -144,7 +144,7 @@ def search_documents(
             ids = index.newest(words, documents, limit, offset)
             scores = {}
             total, ordered_by, capped = RANK_LIMIT, "newest", True
-    readable = documents if documents is not None else published()
+    readable = documents if documents is not None else LibraryDocument.objects.published()
     found = readable.in_bulk(ids) if ids else {}
     hits = [
         SearchHit(
@@ -164,10 +164,6 @@ def search_documents(
     )
 
 
-def published() -> "QuerySet[LibraryDocument]":
-    return LibraryDocument.objects.filter(state=LibraryState.PUBLISHED)
-
-
 def highlight(text: str, query: str) -> Markup:
     """`text` HTML-escaped, with <mark> around every place a word of `query` is found (the
     reading page marks the words the reader searched for)."""
@@ -182,7 +178,7 @@ def reindex_all() -> int:
     index = backend()
     with transaction.atomic(), index.rebuilding():
         index.clear()
-        documents = published().prefetch_related("keywords").order_by("pk")
+        documents = LibraryDocument.objects.published().prefetch_related("keywords").order_by("pk")
         batch = []
         for document in documents.iterator(chunk_size=REINDEX_BATCH):
             batch.append(entry_of(document))

@@ -70,11 +70,6 @@ def library_document_queryset(actor: Any) -> QuerySet[LibraryDocument]:
     )
 
 
-def published_queryset() -> QuerySet[LibraryDocument]:
-    """What readers read: published documents, newest first."""
-    return LibraryDocument.objects.filter(state=LibraryState.PUBLISHED)
-
-
 def access_library_document(*, actor: Any, pk: int) -> LibraryDocument:
     """One document the actor may open, with what deciding on it needs loaded; NotFound for
     missing and unseen alike."""
@@ -210,7 +205,7 @@ class LibraryFilters:
 
 def library_filtered(filters: LibraryFilters) -> QuerySet[LibraryDocument]:
     """Published documents matching the year, kind and keyword filters (not the query)."""
-    documents = published_queryset()
+    documents = LibraryDocument.objects.published()
     if filters.year:
         documents = documents.filter(year=filters.year)
     if filters.host_unit_kind:
@@ -332,7 +327,7 @@ def library_facets() -> LibraryFacets:
     """The year and kind filters' choices and the popular keywords, of published documents."""
     found = cache.get(FACETS_KEY)
     if found is None:
-        published = published_queryset()
+        published = LibraryDocument.objects.published()
         years = sorted(
             set(published.order_by().values_list("year", flat=True).distinct()), reverse=True
         )
@@ -370,6 +365,14 @@ def library_facets_changed() -> None:
 
 def is_bookmarked(*, actor: Any, document: LibraryDocument) -> bool:
     return Bookmark.objects.filter(user=actor, document=document).exists()
+
+
+def bookmarked_document(*, actor: Any, pk: int) -> LibraryDocument | None:
+    """The document if the actor has bookmarked it, whatever its state now: a reader may drop
+    the bookmark of a document withdrawn since, which they can no longer open."""
+    bookmark = Bookmark.objects.filter(user=actor, document_id=pk).select_related("document")
+    found = bookmark.first()
+    return found.document if found is not None else None
 
 
 @dataclass
@@ -419,7 +422,7 @@ def pending_documents(*, actor: Any) -> QuerySet[LibraryDocument]:
 
 def managed_published(*, actor: Any) -> QuerySet[LibraryDocument]:
     """Published documents the actor manages (to edit or withdraw), newest first."""
-    documents = published_queryset()
+    documents = LibraryDocument.objects.published()
     if not scopes_of(actor).is_admin:
         documents = documents.filter(
             pk__in=LibraryDocument.objects.filter(_managed_filter(actor)).values("pk")
