@@ -278,6 +278,29 @@ def test_each_reader_sees_only_their_own_bookmarks_newest_first(world: Any, clie
     assert "共 3 篇" in html
 
 
+def test_a_reader_drops_the_bookmark_of_a_document_withdrawn_since(
+    world: Any, client: Any
+) -> None:
+    found, documents = shelf(world)
+    author, reader = found.user("cadre"), found.user("host_leader")
+    Bookmark.objects.create(user=author, document=documents["zhang"])
+    Bookmark.objects.create(user=reader, document=documents["zhang"])
+    LibraryDocument.objects.filter(pk=documents["zhang"].pk).update(state=LibraryState.WITHDRAWN)
+    url = reverse("summaries:library_bookmark", kwargs={"document_pk": documents["zhang"].pk})
+    as_user(client, world, "host_leader")
+    bookmarks = reverse("summaries:bookmark_list")
+    assert "该文档已撤下，不能再阅读。" in page(client.get(bookmarks))
+
+    # The reader may no longer open it, nor bookmark it again...
+    assert client.post(url, {"marked": "1", "next": bookmarks}).status_code == 404
+    # ...and the button on their bookmarks page still takes it off the list.
+    response = client.post(url, {"marked": "0", "next": bookmarks})
+
+    assert response.status_code == 302 and response["Location"] == bookmarks
+    assert list(Bookmark.objects.values_list("user", flat=True)) == [author.pk]
+    assert "该文档已撤下" not in page(client.get(bookmarks))
+
+
 def test_the_coordinators_pages(world: Any, client: Any) -> None:
     _found, documents = shelf(world)
     as_user(client, world, "coordinator")

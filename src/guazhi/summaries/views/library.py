@@ -157,8 +157,12 @@ def library_bookmark(request: HttpRequest, document_pk: int) -> HttpResponse:
     """收藏 / 取消收藏: `marked` = 1 or 0. For htmx the button alone comes back; without
     JavaScript, the page the button was on."""
     actor = acting_user(request)
-    document = selectors.access_library_document(actor=actor, pk=document_pk)
     wanted = request.POST.get("marked") == "1"
+    # Dropping needs only the reader's own bookmark (its document may be withdrawn since);
+    # adding needs a document they may read.
+    document = (
+        None if wanted else selectors.bookmarked_document(actor=actor, pk=document_pk)
+    ) or selectors.access_library_document(actor=actor, pk=document_pk)
     htmx = bool(getattr(request, "htmx", False))
     try:
         marked = services.library_bookmark_set(actor=actor, document=document, marked=wanted)
