@@ -55,22 +55,40 @@ for _signal in (post_save, post_delete, m2m_changed):
     _signal.connect(_written, dispatch_uid=f"page-cache-{_signal!r}")
 
 
-def written_state() -> str:
+# PostgreSQL: is another transaction of this database writing now? Its audit event may have
+# taken an id below the newest one visible (ids are handed out in order, commits land in any
+# order), so its commit would not change the state: a page rendered meanwhile, kept under that
+# state, would hide the write until CACHE_SECONDS. Pages are not kept while one is in flight.
+# SQLite writes one transaction at a time, so there ids are visible in the order given.
+_WRITING_ELSEWHERE = (
+    "EXISTS (SELECT 1 FROM pg_stat_activity WHERE datname = current_database()"
+    " AND backend_xid IS NOT NULL AND pid <> pg_backend_pid())"
+)
+
+
+def written_state() -> str | None:
     """Changes whenever data may have changed: the newest audit event and notification, and
-    the saves this process made. One query over two primary keys."""
+    the saves this process made. None while another transaction may still commit a write
+    behind that state (PostgreSQL, see above): nothing rendered now may be kept. One query."""
     quote = connection.ops.quote_name
+    writing = _WRITING_ELSEWHERE if connection.vendor == "postgresql" else "FALSE"
     with connection.cursor() as cursor:
         # Plain SQL: the ORM spent ten times the query's own cost building it, on every request.
         cursor.execute(
             f"SELECT (SELECT MAX(id) FROM {quote(AuditEvent._meta.db_table)}),"
-            f" (SELECT MAX(id) FROM {quote(Notification._meta.db_table)})"
+            f" (SELECT MAX(id) FROM {quote(Notification._meta.db_table)}), {writing}"
         )
-        row = cursor.fetchone() or (None, None)
+        row = cursor.fetchone() or (None, None, False)
+    if row[2]:
+        return None
     return f"{row[0]}.{row[1]}.{_local_writes}"
 
 
-def cached_value(namespace: str, fingerprint: str, compute: Callable[[], Any]) -> Any:
-    """`compute()`'s value, kept under `fingerprint` (include written_state() in it)."""
+def cached_value(namespace: str, fingerprint: str | None, compute: Callable[[], Any]) -> Any:
+    """`compute()`'s value, kept under `fingerprint` (include written_state() in it; None when
+    that is None: the value is computed and not kept)."""
+    if fingerprint is None:
+        return compute()
     key = f"{namespace}:" + hashlib.sha256(fingerprint.encode()).hexdigest()
     value = cache.get(key)
     if value is None:
@@ -88,7 +106,11 @@ def _has_pending_messages(request: HttpRequest) -> bool:
     return session is not None and bool(session.get("_messages"))
 
 
-def _page_key(request: HttpRequest) -> str:
+def _page_key(request: HttpRequest) -> str | None:
+    """None while a page must not be kept (written_state)."""
+    state = written_state()
+    if state is None:
+        return None
     user = request.user
     session = getattr(request, "session", None)
     parts = (
@@ -101,7 +123,7 @@ def _page_key(request: HttpRequest) -> str:
         request.headers.get("HX-Target", ""),
         get_language() or "",
         timezone.localdate().isoformat(),
-        written_state(),
+        state,
     )
     return "page:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
@@ -115,6 +137,8 @@ def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         if request.method != "GET" or _has_pending_messages(request):
             return view(request, *args, **kwargs)
         key = _page_key(request)
+        if key is None:
+            return view(request, *args, **kwargs)
         kept = cache.get(key)
         if kept is not None:
             content, content_type = kept

@@ -52,10 +52,11 @@ def cadre_list(request: HttpRequest) -> HttpResponse:
 
     cadres = Deferred(roster)  # built only when the cache misses: it costs a query's worth
     fingerprint = _fingerprint(scopes, query)
-    count = _cached(f"{fingerprint}|count", lambda: roster().count())
+    count = _cached(fingerprint, "count", lambda: roster().count())
     page = CountedPaginator(cadres, PAGE_SIZE, count=count).get_page(request.GET.get("page"))
     results = _cached(
-        f"{fingerprint}|page={page.number}|{get_language()}",
+        fingerprint,
+        f"page={page.number}|{get_language()}",
         lambda: _render_results(page, _rows(scopes, page.object_list), query),
     )
     return render_page(
@@ -143,12 +144,17 @@ class CountedPaginator(Paginator):
 # The cache ------------------------------------------------------------------------------------
 
 
-def _fingerprint(scopes: Scopes, query: str) -> str:
-    """What the count and rows depend on: who looks (scope and what they may see) and when."""
+def _fingerprint(scopes: Scopes, query: str) -> str | None:
+    """What the count and rows depend on: who looks (scope and what they may see) and when;
+    None while nothing may be kept (written_state)."""
+    state = written_state()
+    if state is None:
+        return None
     reach = "*" if scopes.is_admin else ",".join(scopes.paths(ROSTER_ROLES))
     sees = "*" if scopes.is_admin else ",".join(scopes.paths(SENSITIVE_DATA_ROLES))
-    return f"{reach}|{sees}|{query}|{written_state()}"
+    return f"{reach}|{sees}|{query}|{state}"
 
 
-def _cached(fingerprint: str, compute: Callable[[], T]) -> T:
-    return cached_value("roster", fingerprint, compute)  # type: ignore[no-any-return]
+def _cached(fingerprint: str | None, part: str, compute: Callable[[], T]) -> T:
+    kept = None if fingerprint is None else f"{fingerprint}|{part}"
+    return cached_value("roster", kept, compute)  # type: ignore[no-any-return]
