@@ -297,6 +297,20 @@ def test_a_draft_holds_nothing_until_submitted(world) -> None:  # type: ignore[n
     assert draft.state == LeaveState.DRAFT
 
 
+def test_a_draft_with_a_mistyped_year_is_refused_on_its_end_date(world) -> None:  # type: ignore[no-untyped-def]
+    fixed_term(world)
+    with pytest.raises(ValidationFailed) as error:
+        leave_draft_save(
+            actor=world.users["cadre"],
+            assignment=record(world),
+            leave_type=leave_type(world, "personal"),
+            start_date=MONDAY,
+            end_date=MONDAY.replace(year=MONDAY.year + 180),
+        )
+    assert "挂职期满日期" in str(error.value.detail["end_date"])
+    assert not LeaveRequest.objects.exists()
+
+
 def test_a_completed_draft_is_submitted(world) -> None:  # type: ignore[no-untyped-def]
     fixed_term(world)
     draft = leave_draft_save(

@@ -161,13 +161,15 @@ def leave_draft_save(
     contact_phone: str = "",
     uploads: Sequence[Any] = (),
 ) -> LeaveRequest:
-    """Keep an unfinished request (草稿): only its type and dates must make sense yet."""
+    """Keep an unfinished request (草稿): only its type and dates must make sense yet, within
+    the term (a mistyped year would count more days than a request can hold)."""
     if not can_request_leave(actor=actor, assignment=assignment):
         raise Forbidden(_("只有本人可以请假。"))
     lock_assignment(assignment)
     check_assignment_on_duty(assignment)
     leave_type = check_type(assignment, leave_type)
     period = check_period(leave_type, start_date, start_half, end_date, end_half)
+    check_in_term(assignment, period)
     if leave is None:
         leave = LeaveRequest(assignment=assignment, created_by=actor, state=LeaveState.DRAFT)
     else:
