@@ -93,6 +93,9 @@ def test_a_page_number_out_of_range_gives_the_last_page_and_nonsense_the_first(
     assert "第 2 / 2 页" in past and shown_ids(past) == [r.pk for r in requests[20:]]
     nonsense = page(client.get(INBOX, {"page": "x"}))
     assert "第 1 / 2 页" in nonsense and shown_ids(nonsense) == [r.pk for r in requests[:20]]
+    # A number too large for the database's offsets is past the last page all the same.
+    huge = page(client.get(INBOX, {"page": "9" * 25}))
+    assert "第 2 / 2 页" in huge and shown_ids(huge) == [r.pk for r in requests[20:]]
 
 
 def test_a_row_shows_the_person_the_post_the_type_and_the_time(client, world) -> None:  # type: ignore[no-untyped-def]

@@ -54,6 +54,7 @@ LEAVE_RELATED = (
     "created_by",
 )
 INBOX_PAGE_SIZE = 20
+MAX_INBOX_PAGE = 1_000_000
 
 
 # --- who may do what -------------------------------------------------------------------------
@@ -268,6 +269,9 @@ def approval_inbox_page(*, actor: Any, number: Any) -> Page:
         wanted = int(number) if number is not None else 1
     except (TypeError, ValueError):
         wanted = 1
+    # Past any real inbox, and its offset still a number the database takes (a page number of
+    # twenty digits made an OFFSET beyond 64 bits): read as "past the last page".
+    wanted = min(wanted, MAX_INBOX_PAGE)
     ordered = approval_inbox(actor=actor)
     ids, total = _inbox_slice(ordered, wanted) if wanted >= 1 else ([], 0)
     if not ids:  # nothing waits, or past the last page
