@@ -1,6 +1,6 @@
 """Pinyin keys: names sort and are found the way Chinese users expect, surnames included."""
 
-from guazhi.core.text import initials, name_syllables, pinyin_key, text_syllables
+from guazhi.core.text import ascii_number, initials, name_syllables, pinyin_key, text_syllables
 
 
 def key(name: str) -> str:
@@ -55,3 +55,12 @@ def test_latin_letters_and_digits_pass_through_lower_cased() -> None:
 
 def test_surrounding_spaces_are_ignored() -> None:
     assert name_syllables("  张三 ") == ["zhang", "san"]
+
+
+def test_a_number_from_a_request_is_ascii_digits_or_nothing() -> None:
+    assert ascii_number("12") == 12
+    assert ascii_number("007") == 7
+    # str.isdigit() says yes to each of these; int() refuses the first and reads the second.
+    assert ascii_number("²") is None
+    assert ascii_number("١٢") is None
+    assert [ascii_number(text) for text in ("", "-1", "1.5", " 1", "x")] == [None] * 5

@@ -144,6 +144,9 @@ def test_ticking_off_offers_every_entry_of_the_term_by_month(world, client):  # 
     ) in page(response)
     # What was ticked stays ticked.
     assert f'value="{recent.pk}" checked>' in page(response)
+    # A digit only to str.isdigit() ("²") is refused like any other bad choice, not a 500.
+    response = client.post(tick, {"month": f"{this:%Y-%m}", "note": "已完成", "evidence": ["²"]})
+    assert response.status_code == 200 and 'name="evidence"' in page(response)
     response = client.post(
         tick,
         {"month": f"{this:%Y-%m}", "note": "已完成", "evidence": [str(early.pk), str(recent.pk)]},

@@ -192,6 +192,7 @@ def test_one_bad_row_imports_nothing_and_every_problem_names_row_and_column(
             row(挂职职务="副镇长", 必备专长="乡村振兴", 挂职职务级别="大官", 进入领导班子="也许"),
             row(需求人数=0),
             row(),
+            row(挂职职务="镇长助理", 需求人数="²"),  # a digit to str.isdigit(), not to int()
         ],
     )
     job = run_import(world.users["coordinator"], batch, content)
@@ -208,8 +209,9 @@ def test_one_bad_row_imports_nothing_and_every_problem_names_row_and_column(
         (5, "进入领导班子", "应填“是”或“否”。"),
         (6, "需求人数", "需求人数至少为1。"),
         (7, "挂职职务", "与第2行重复：同一接收单位下不能有两个“党委副书记”。"),
+        (8, "需求人数", "应为整数，如 1。"),
     ]
-    assert job.message == "共有 8 处错误，没有导入任何数据；请修改后重新上传。"
+    assert job.message == "共有 9 处错误，没有导入任何数据；请修改后重新上传。"
     assert posts() == []
     assert not BatchEvent.objects.filter(batch=batch).exists()
 

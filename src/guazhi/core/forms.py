@@ -11,6 +11,7 @@ from typing import Any
 from django import forms
 
 from guazhi.core.errors import ValidationFailed
+from guazhi.core.text import ascii_number
 
 
 class NoLabelSuffix:
@@ -48,9 +49,10 @@ def _place(
     form: forms.BaseForm, key: str, rows: Mapping[str, Sequence[forms.BaseForm]]
 ) -> tuple[forms.BaseForm, str | None]:
     parts = key.split(".")
-    if len(parts) == 3 and parts[0] in rows and parts[1].isdigit():
+    number = ascii_number(parts[1]) if len(parts) == 3 else None
+    if number is not None and parts[0] in rows:
         forms_of_list = rows[parts[0]]
-        if 0 < int(parts[1]) <= len(forms_of_list):
-            row = forms_of_list[int(parts[1]) - 1]
+        if 0 < number <= len(forms_of_list):
+            row = forms_of_list[number - 1]
             return row, parts[2] if parts[2] in row.fields else None
     return form, key if key in form.fields else None

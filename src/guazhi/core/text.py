@@ -83,3 +83,11 @@ def join_list(items: Iterable[object]) -> str:
 def join_clauses(items: Iterable[object]) -> str:
     """Clauses of one line of text: 日期: 2027-01-01；说明: 元旦 in Chinese, "; " in English."""
     return pgettext("clause separator", "；").join(str(item) for item in items)
+
+
+def ascii_number(text: str) -> int | None:
+    """`text` as a whole number when it is written in ASCII digits only ("12"), else None.
+
+    For numbers read from requests and files: str.isdigit() also says yes to "²" (int() then
+    raises) and to other scripts' digits ("١٢", which int() reads as 12)."""
+    return int(text) if text.isascii() and text.isdigit() else None

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from guazhi.core.attachments import kind_of, register_attachment_access
 from guazhi.core.errors import NotFound
 from guazhi.core.models import Attachment
+from guazhi.core.text import ascii_number
 from guazhi.duty.models import DutyRules, LogQuantity, WorkLogEntry
 from guazhi.duty.periods import month_end, month_start, month_text, months_between, term_bounds
 from guazhi.duty.selectors.log_summary import QuantityTotal, quantity_text_key, quantity_total
@@ -355,8 +356,8 @@ def log_batch_month(
     )
     if group == NO_GROUP:
         people = people.filter(group__isnull=True)
-    elif group.isdigit():
-        people = people.filter(group_id=int(group))
+    elif (group_id := ascii_number(group)) is not None:
+        people = people.filter(group_id=group_id)
     assignments = list(people)
     ids = [a.pk for a in assignments]
     in_month = {"date__gte": month, "date__lte": month_end(month)}

@@ -13,6 +13,7 @@ from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
 from guazhi.core.errors import GuazhiError
+from guazhi.core.text import ascii_number
 from guazhi.duty.forms.tasks import (
     TaskDropForm,
     TaskProposeForm,
@@ -169,7 +170,8 @@ def task_tick_off(request: HttpRequest, task_pk: int) -> HttpResponse:
         if done is not None:
             messages.success(request, gettext("任务“%(title)s”已销号。") % {"title": task.title})
             return redirect("duty:task_list", assignment_pk=task.assignment_id)
-    chosen = {int(value) for value in form["evidence"].value() or [] if str(value).isdigit()}
+    picked = (ascii_number(str(value)) for value in form["evidence"].value() or [])
+    chosen = {number for number in picked if number is not None}
     groups = selectors.evidence_months(entries)
     # Open: the two latest months, the task's target month and any month with a ticked entry;
     # the others fold away (a term holds hundreds of entries).

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from guazhi.core.errors import Forbidden, ValidationFailed
 from guazhi.core.forms import show_service_errors
 from guazhi.core.rendering import render_page
+from guazhi.core.text import ascii_number
 from guazhi.orgs import selectors, services
 from guazhi.orgs.access import acting_user, roles_required
 from guazhi.orgs.forms.roles import USER_OPTIONS, RoleGrantForm, user_label
@@ -48,9 +49,11 @@ def _offered_users(request: HttpRequest, query: str) -> tuple[list[User], bool]:
     found = list(selectors.user_choices_for(actor=actor, query=query)[: USER_OPTIONS + 1])
     more = len(found) > USER_OPTIONS
     found = found[:USER_OPTIONS]
-    chosen = (request.POST if request.method == "POST" else request.GET).get("user", "")
-    if chosen.isdigit() and all(user.pk != int(chosen) for user in found):
-        found += list(selectors.user_choices_for(actor=actor).filter(pk=int(chosen)))
+    chosen = ascii_number(
+        (request.POST if request.method == "POST" else request.GET).get("user", "")
+    )
+    if chosen is not None and all(user.pk != chosen for user in found):
+        found += list(selectors.user_choices_for(actor=actor).filter(pk=chosen))
     return found, more
 
 

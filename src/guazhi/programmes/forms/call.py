@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from guazhi.core.forms import GuazhiForm
+from guazhi.core.text import ascii_number
 from guazhi.orgs.models import CadreProfile
 from guazhi.programmes.forms.common import DATETIME_LOCAL, DateTimeLocalInput
 from guazhi.programmes.models import Notice, Post
@@ -92,7 +93,8 @@ class ApplicationForm(GuazhiForm):
         found: list[int | None] = []
         for name in self.choice_names:
             value = (self.cleaned_data.get(name) or "").strip()
-            found.append(int(value) if value.isdigit() else (0 if value else None))
+            number = ascii_number(value)
+            found.append(number if number is not None else (0 if value else None))
         return found
 
     @staticmethod

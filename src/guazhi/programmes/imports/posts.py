@@ -25,6 +25,7 @@ from guazhi.core.spreadsheets import (
     parse_text,
     sheet_import,
 )
+from guazhi.core.text import ascii_number
 from guazhi.orgs import vocab
 from guazhi.orgs.imports import Key, UnitIndex, manageable_units, parse_tags
 from guazhi.orgs.models import User
@@ -41,10 +42,10 @@ NO = ("否", "N", "n", "0", "FALSE", "false", "False")
 
 
 def parse_capacity(value: Any) -> int:
-    text = cell_text(value)
-    if not text.isdigit():
+    number = ascii_number(cell_text(value))
+    if number is None:
         raise CellError(Message(gettext_noop("应为整数，如 1。")))
-    return int(text)
+    return number
 
 
 def parse_yes_no(value: Any) -> bool:

@@ -16,6 +16,7 @@ from guazhi.core.attachments import register_attachment_access
 from guazhi.core.errors import NotFound
 from guazhi.core.jinja import format_date
 from guazhi.core.models import Attachment
+from guazhi.core.text import ascii_number
 from guazhi.orgs.models import Organisation, Role
 from guazhi.orgs.scopes import scopes_of
 from guazhi.orgs.selectors.history import HistoryChange, HistoryEntry
@@ -61,8 +62,8 @@ def assignment_list(  # type: ignore[no-untyped-def]
         found = found.filter(state=state)
     if group == NO_GROUP:
         found = found.filter(group__isnull=True)
-    elif group.isdigit():
-        found = found.filter(group_id=int(group))
+    elif (group_id := ascii_number(group)) is not None:
+        found = found.filter(group_id=group_id)
     return found.select_related("cadre", "post", "host_unit", "home_unit", "group").order_by(
         "cadre__name_pinyin", "id"
     )

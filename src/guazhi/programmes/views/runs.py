@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from guazhi.core.errors import GuazhiError, ValidationFailed
 from guazhi.core.forms import show_service_errors
 from guazhi.core.spreadsheets import xlsx_response
+from guazhi.core.text import ascii_number
 from guazhi.orgs.access import acting_user, roles_required
 from guazhi.programmes.forms.runs import RunCompareForm, RunPairForm, RunStartForm
 from guazhi.programmes.models import Batch
@@ -108,7 +109,7 @@ def run_detail(request: HttpRequest, run_pk: int) -> HttpResponse:
     focus = request.GET.get("candidate", "")
     report = selectors.run_report(
         run=run,
-        candidate=int(focus) if focus.isdigit() else None,
+        candidate=ascii_number(focus),
         page=request.GET.get("page", 1),
         status_only=bool(getattr(request, "htmx", False)),
     )
@@ -173,8 +174,9 @@ def run_pairs(request: HttpRequest, batch_pk: int) -> HttpResponse:
         # A remove button names its pair as "pin:<cadre>-<post>" or "forbid:<cadre>-<post>".
         kind, _sep, named = request.POST["remove"].partition(":")
         cadre, _sep, post = named.partition("-")
-        if cadre.isdigit() and post.isdigit():
-            target = (int(cadre), int(post))
+        cadre_pk, post_pk = ascii_number(cadre), ascii_number(post)
+        if cadre_pk is not None and post_pk is not None:
+            target = (cadre_pk, post_pk)
             act(
                 request,
                 gettext("已保存，下一次匹配将按此执行。"),

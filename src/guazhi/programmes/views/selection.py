@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from guazhi.core.documents import docx_response
 from guazhi.core.errors import GuazhiError, ValidationFailed
 from guazhi.core.forms import show_service_errors
+from guazhi.core.text import ascii_number
 from guazhi.orgs.access import acting_user, roles_required
 from guazhi.programmes.forms.selection import (
     AssignmentCancelForm,
@@ -213,8 +214,8 @@ def objection_create(request: HttpRequest, batch_pk: int) -> HttpResponse:
     # Objections are usually entered as they arrive; after the period, its last day is nearest.
     received = min(today, publicity.ends_on) if publicity is not None else today
     initial: dict[str, Any] = {"received_on": received}
-    if request.GET.get("assignment", "").isdigit():
-        initial["assignment"] = int(request.GET["assignment"])
+    if (assignment := ascii_number(request.GET.get("assignment", ""))) is not None:
+        initial["assignment"] = assignment
     form = ObjectionForm(
         request.POST if request.method == "POST" else None, people=people, initial=initial
     )
