@@ -22,9 +22,10 @@ from guazhi.duty.services.away import (
     away_report_submit,
     away_report_withdraw,
 )
+from guazhi.orgs.models import Role, User
 from guazhi.programmes.models import Assignment, AssignmentState
 from tests.duty.world import DutyWorld, duty_world
-from tests.factories import CadreFactory
+from tests.factories import CadreFactory, grant
 from tests.programmes.factories import PostFactory, assign
 
 TODAY = dt.date(2026, 9, 9)  # a Wednesday
@@ -291,6 +292,19 @@ def test_no_one_but_the_host_leader_acknowledges(world, role: str) -> None:  # t
     report = submitted(world, found)
     with pytest.raises(Forbidden):
         away_report_acknowledge(actor=world.users[role], report=report)
+    report.refresh_from_db()
+    assert (report.state, report.acknowledged_by) == (AwayState.SUBMITTED, None)
+
+
+def test_a_cadre_who_also_leads_the_host_unit_does_not_confirm_their_own_trip(world) -> None:  # type: ignore[no-untyped-def]
+    found = on_duty(world)
+    report = submitted(world, found)
+    grant(world.users["cadre"], Role.HOST_LEADER, found.serving_a.host_unit)
+    cadre = User.objects.get(username="cadre")  # as the next request reads them
+    assert list(away_awaiting_acknowledgement(cadre)) == []
+    assert list(away_awaiting_acknowledgement(world.users["host_leader"])) == [report]
+    with pytest.raises(Forbidden):
+        away_report_acknowledge(actor=cadre, report=report)
     report.refresh_from_db()
     assert (report.state, report.acknowledged_by) == (AwayState.SUBMITTED, None)
 

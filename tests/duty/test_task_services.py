@@ -16,7 +16,9 @@ from guazhi.duty.services.tasks import (
     task_propose,
     task_tick_off,
 )
+from guazhi.orgs.models import Role, User
 from tests.duty.world import duty_world
+from tests.factories import grant
 
 
 def months(world) -> tuple[dt.date, dt.date, dt.date]:  # type: ignore[no-untyped-def]
@@ -97,6 +99,22 @@ def test_the_host_leader_agrees_one_by_one_or_all_at_once(world):  # type: ignor
         task_agree_all(actor=world.users["host_leader"], assignment=found.serving_a)
     assert refused.value.message == "没有待确认的任务。"
     assert {second.pk, third.pk} == {t.pk for t in agreed}
+
+
+def test_a_cadre_who_also_leads_the_host_unit_neither_agrees_nor_drops_their_own_tasks(world):  # type: ignore[no-untyped-def]
+    found = duty_world(world)
+    task = propose(world)
+    grant(world.users["cadre"], Role.HOST_LEADER, found.serving_a.host_unit)
+    cadre = User.objects.get(username="cadre")  # as the next request reads them
+    with pytest.raises(Forbidden):
+        task_agree(actor=cadre, task=task)
+    with pytest.raises(Forbidden):
+        task_agree_all(actor=cadre, assignment=found.serving_a)
+    with pytest.raises(Forbidden):
+        task_drop(actor=cadre, task=task, reason="不做了")
+    task.refresh_from_db()
+    assert task.state == TaskState.PROPOSED
+    task_agree(actor=world.users["host_leader"], task=task)  # the unit's other leader does
 
 
 def test_a_task_is_dropped_with_a_reason_everyone_reads(world):  # type: ignore[no-untyped-def]

@@ -38,6 +38,14 @@ def host_leader_reaches(*, actor: User, assignment: Assignment) -> bool:
     )
 
 
+def acknowledges_away(*, actor: User, assignment: Assignment) -> bool:
+    """A host leader over the person's host unit who is not the person: a seconded cadre who
+    also leads their host unit (a 挂职副镇长 with the role) never confirms their own trip."""
+    return assignment.cadre.user_id != actor.pk and host_leader_reaches(
+        actor=actor, assignment=assignment
+    )
+
+
 def _host_leader_condition(actor: User, prefix: str = "assignment__") -> Q:
     """Q over rows hanging off an assignment (via `prefix`) whose host unit the actor leads."""
     condition = Q(pk__in=[])
@@ -62,6 +70,7 @@ def away_awaiting_acknowledgement(actor: User) -> QuerySet[AwayReport]:
             state=AwayState.SUBMITTED,
             assignment__state=AssignmentState.ACTIVE,
         )
+        .exclude(assignment__cadre__user=actor)  # their own trips are not theirs to confirm
         .select_related(*_RELATED)
         .order_by("leave_date", "id")
     )
@@ -104,7 +113,7 @@ def can_acknowledge_away(*, actor: User, report: AwayReport) -> bool:
     return (
         report.state == AwayState.SUBMITTED
         and report.assignment.state in DUTY_STATES
-        and host_leader_reaches(actor=actor, assignment=report.assignment)
+        and acknowledges_away(actor=actor, assignment=report.assignment)
     )
 
 

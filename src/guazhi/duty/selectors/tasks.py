@@ -58,14 +58,20 @@ def holds_role(actor: Any, role: str, path: str, batch_id: int) -> bool:
 
 
 def can_agree_tasks(*, actor: Any, assignment: Assignment) -> bool:
-    """The host leader over the person's host unit."""
-    return holds_role(actor, Role.HOST_LEADER, assignment.host_unit.path, assignment.batch_id)
+    """The host leader over the person's host unit, unless it is the person: a seconded cadre
+    who also leads their host unit never agrees to their own tasks."""
+    return assignment.cadre.user_id != actor.pk and holds_role(
+        actor, Role.HOST_LEADER, assignment.host_unit.path, assignment.batch_id
+    )
 
 
 def can_drop_tasks(*, actor: Any, assignment: Assignment) -> bool:
-    """The host leader over the host unit, or a coordinator over the batch."""
-    return can_agree_tasks(actor=actor, assignment=assignment) or holds_role(
-        actor, Role.COORDINATOR, assignment.batch.coordinating_org.path, assignment.batch_id
+    """The host leader over the host unit, or a coordinator over the batch; never the person."""
+    return assignment.cadre.user_id != actor.pk and (
+        can_agree_tasks(actor=actor, assignment=assignment)
+        or holds_role(
+            actor, Role.COORDINATOR, assignment.batch.coordinating_org.path, assignment.batch_id
+        )
     )
 
 

@@ -21,7 +21,7 @@ from guazhi.core.jinja import format_date
 from guazhi.core.text import join_list
 from guazhi.duty.models import AwayReport, AwayState, Half, LeaveRequest, LeaveState, half_slot
 from guazhi.duty.periods import term_bounds
-from guazhi.duty.selectors.away import host_leader_reaches
+from guazhi.duty.selectors.away import acknowledges_away
 from guazhi.duty.selectors.scope import is_own
 from guazhi.orgs.models import User
 from guazhi.programmes.models import Assignment, AssignmentState
@@ -257,7 +257,7 @@ def away_report_acknowledge(*, actor: User, report: AwayReport) -> AwayReport:
     """The host unit's leader has seen the report (确认). Once; two leaders at the same moment
     give one acknowledgement, the second is told it is done."""
     report = _locked(report)
-    if not host_leader_reaches(actor=actor, assignment=report.assignment):
+    if not acknowledges_away(actor=actor, assignment=report.assignment):
         raise Forbidden(_("只有挂职干部所在接收单位的领导可以确认外出报备。"))
     if report.state == AwayState.ACKNOWLEDGED:
         raise InvalidTransition(_("该外出报备已经确认过了。"))
