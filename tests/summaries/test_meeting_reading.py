@@ -123,6 +123,22 @@ def test_the_meeting_page_shows_each_reader_only_the_summaries_they_may_read(  #
     assert "在新港镇的一年" in body and "张三同志挂职锻炼期满总结" not in body
 
 
+def test_a_draft_linked_before_drafts_were_refused_shows_to_nobody(  # type: ignore[no-untyped-def]
+    world, client: Client
+) -> None:
+    found = meeting_world(world)
+    both, _zhao_only, _other = three_meetings(found)
+    draft = found.summaries.drafted(found.wang, kind="midterm", title="王芳尚未提交的标题")
+    both.summaries.set([found.summaries.archived(found.zhang), draft])
+    url = reverse("summaries:meeting_detail", kwargs={"meeting_pk": both.pk})
+
+    for role in ("coordinator", "dispatch_admin", "host_leader"):
+        client.force_login(found.user(role))
+        body = page(client.get(url))
+        assert "张三同志挂职锻炼期满总结" in body
+        assert "王芳尚未提交的标题" not in body
+
+
 def test_a_meetings_files_download_for_its_readers_only(world, client: Client) -> None:  # type: ignore[no-untyped-def]
     found = meeting_world(world)
     both, zhao_only, _other = three_meetings(found)

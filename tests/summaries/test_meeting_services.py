@@ -575,6 +575,24 @@ def test_a_summary_from_another_batch_is_refused(world) -> None:  # type: ignore
     assert snapshot(meeting) == before
 
 
+def test_a_draft_is_refused_without_its_title(world) -> None:  # type: ignore[no-untyped-def]
+    found = meeting_world(world)
+    meeting = found.meeting(participants=[found.zhang, found.wang])
+    mine = found.summaries.archived(found.zhang)
+    draft = found.summaries.drafted(found.wang, kind="midterm", title="王芳尚未提交的标题")
+    before = snapshot(meeting)
+
+    with pytest.raises(ValidationFailed) as refused:
+        meeting_summaries_set(
+            actor=found.user("coordinator"), meeting=meeting, summaries=[mine, draft]
+        )
+
+    # Named by person and kind: the draft's title is the person's own until submitted.
+    assert refused.value.detail == {"summaries": "王芳的阶段总结尚未提交，草稿不能关联到会议。"}
+    assert snapshot(meeting) == before
+    assert not meeting.summaries.exists()
+
+
 # Files ------------------------------------------------------------------------------------
 
 

@@ -139,11 +139,14 @@ def test_linking_summaries_through_the_page(world, client: Client) -> None:  # t
     meeting = found.meeting(participants=[found.zhang])
     zhang_summary = found.summaries.archived(found.zhang)
     found.summaries.archived(found.zhou)  # batch B: never offered
+    # A draft: never offered, not even by its title (nobody but the person reads it).
+    found.summaries.drafted(found.wang, kind="midterm", title="王芳尚未提交的标题")
     url = reverse("summaries:meeting_summaries", kwargs={"meeting_pk": meeting.pk})
     client = as_user(client, world, "coordinator")
     body = page(client.get(url))
     assert "张三：张三同志挂职锻炼期满总结（期满总结，已归档）" in body
     assert "周亮" not in body
+    assert "王芳" not in body and "草稿" not in body
     response = client.post(url, {"summaries": [zhang_summary.pk]})
     assert response["Location"] == detail_url(meeting)
     assert list(meeting.summaries.values_list("pk", flat=True)) == [zhang_summary.pk]

@@ -39,7 +39,7 @@ from guazhi.programmes.selectors.scope import (
     cadre_profile_for,
     can_manage_batch,
 )
-from guazhi.summaries.models import Meeting, MeetingSpeaker, Summary
+from guazhi.summaries.models import Meeting, MeetingSpeaker, Summary, SummaryState
 from guazhi.summaries.selectors.scope import summary_queryset
 
 # Meetings are arranged, changed and minuted while the batch is on duty or being evaluated
@@ -206,10 +206,12 @@ def meeting_speakers(*, meeting: Meeting) -> list[MeetingSpeaker]:
 
 
 def meeting_summaries(*, actor: Any, meeting: Meeting) -> list[Summary]:
-    """The summaries the meeting discussed that the actor may read, by the person's pinyin."""
+    """The summaries the meeting discussed that the actor may read, by the person's pinyin.
+    A draft linked before drafts were refused stays unlisted: its title is the person's own."""
     return list(
         summary_queryset(actor)
         .filter(meetings=meeting)
+        .exclude(state=SummaryState.DRAFT)
         .select_related("assignment__cadre", "assignment__host_unit")
         .order_by("assignment__cadre__name_pinyin", "kind", "id")
     )
@@ -260,10 +262,12 @@ def participant_choices(*, batch: Batch) -> list[Assignment]:
 
 def summary_choices(*, actor: Any, batch: Batch) -> list[Summary]:
     """The summaries a meeting of the batch may discuss: those of the batch's people the actor
-    reaches, by the person's pinyin and kind."""
+    reaches, by the person's pinyin and kind. Never a draft: nobody but the person reads one,
+    and a linked summary's title shows on the meeting's page."""
     return list(
         summary_queryset(actor)
         .filter(assignment__batch=batch)
+        .exclude(state=SummaryState.DRAFT)
         .select_related("assignment__cadre", "assignment__host_unit")
         .order_by("assignment__cadre__name_pinyin", "kind", "id")
     )

@@ -4,9 +4,9 @@ summaries discussed, files.
 A coordinator over the batch does all of it, while the batch is on duty or being evaluated
 (selectors.meetings.MEETING_BATCH_STATES). The participants are the batch's cadres on duty or
 whose term has ended; the speakers (代表发言) are chosen among them, in speaking order; the
-summaries discussed are those of the batch's people the coordinator reaches. Minutes are
-recorded on or after the meeting's day, and a meeting with minutes is not moved past today nor
-deleted: the minutes say it took place.
+summaries discussed are those of the batch's people the coordinator reaches, once submitted
+(a draft is the person's own). Minutes are recorded on or after the meeting's day, and a
+meeting with minutes is not moved past today nor deleted: the minutes say it took place.
 
 Every write locks the meeting's row (so a change of participants and a change of speakers
 cannot cross), saves only what changed and leaves an audit event. The participants are told,
@@ -37,7 +37,7 @@ from guazhi.core.text import join_list
 from guazhi.duty.selectors.scope import DUTY_STATES
 from guazhi.duty.services.leave_checks import date_message
 from guazhi.programmes.models import Assignment, Batch
-from guazhi.summaries.models import Meeting, MeetingKind, MeetingSpeaker, Summary
+from guazhi.summaries.models import Meeting, MeetingKind, MeetingSpeaker, Summary, SummaryState
 from guazhi.summaries.selectors.meetings import (
     MEETING_BATCH_STATES,
     can_manage_meetings,
@@ -485,14 +485,7 @@ def meeting_summaries_set(
         .select_related("assignment__cadre")
         .order_by("assignment__cadre__name_pinyin", "kind", "id")
     )
-    elsewhere = [summary for summary in found if summary.assignment.batch_id != meeting.batch_id]
-    message = ""
-    if len(found) != len(wanted):
-        message = _("所选总结不存在或无权查看。")
-    elif elsewhere:
-        message = _("%(titles)s不是本批次人员的总结，不能关联到本次会议。") % {
-            "titles": join_list(f"“{summary.title}”" for summary in elsewhere)
-        }
+    message = _summaries_problem(meeting, found, expected=len(wanted))
     if message:
         raise ValidationFailed(message, detail={"summaries": message})
     before = {
@@ -513,6 +506,30 @@ def meeting_summaries_set(
             },
         )
     return found
+
+
+def _summaries_problem(meeting: Meeting, found: list[Summary], *, expected: int) -> str:
+    """Why the summaries found cannot all be linked to the meeting ("" when they can)."""
+    if len(found) != expected:
+        return _("所选总结不存在或无权查看。")
+    elsewhere = [summary for summary in found if summary.assignment.batch_id != meeting.batch_id]
+    if elsewhere:
+        return _("%(titles)s不是本批次人员的总结，不能关联到本次会议。") % {
+            "titles": join_list(f"“{summary.title}”" for summary in elsewhere)
+        }
+    # A draft is the person's own until submitted, and the meeting's page shows a linked
+    # summary's title to everyone who reads the meeting. Named by person and kind, since its
+    # title is part of what is not yet shared.
+    drafts = [summary for summary in found if summary.state == SummaryState.DRAFT]
+    if drafts:
+        return _("%(summaries)s尚未提交，草稿不能关联到会议。") % {
+            "summaries": join_list(
+                _("%(name)s的%(kind)s")
+                % {"name": summary.assignment.cadre.name, "kind": summary.get_kind_display()}
+                for summary in drafts
+            )
+        }
+    return ""
 
 
 # Files -----------------------------------------------------------------------------------
