@@ -4,6 +4,7 @@ nothing per upload; through the page, a background job with its progress.
 """
 
 import io
+import zipfile
 from typing import Any
 
 import docx
@@ -44,6 +45,30 @@ def word_file() -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def damaged_word_file(how: str) -> bytes:
+    """word_file() damaged as files arrive from old disks and mail: `broken_xml`, a valid zip
+    whose document.xml is cut off; `bad_crc`, a zip whose stored document.xml has a byte
+    changed (its checksum no longer matches); `wrong_styles`, well-formed XML that is not what
+    Word writes."""
+    source = zipfile.ZipFile(io.BytesIO(word_file()))
+    replaced = {
+        "broken_xml": ("word/document.xml", b"<w:document><w:body"),
+        "wrong_styles": ("word/styles.xml", b"<styles/>"),
+    }.get(how)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as target:
+        for name in source.namelist():
+            data = source.read(name)
+            if replaced is not None and name == replaced[0]:
+                data = replaced[1]
+            target.writestr(name, data)
+    damaged = bytearray(buffer.getvalue())
+    if how == "bad_crc":
+        at = damaged.index(b"<w:body>")
+        damaged[at + 3] = ord("X")
+    return bytes(damaged)
 
 
 TEXT = "社区治理经验谈\n\n一、背景\n老旧小区多，矛盾纠纷多。\n二、做法\n建立网格化管理机制，\n化解矛盾纠纷36件。\n"
@@ -138,7 +163,9 @@ def test_an_upload_is_published_at_once_with_keywords(world: Any) -> None:
     assert "合作社" in LibraryKeyword.objects.filter(document=documents[0]).values_list(
         "keyword", flat=True
     )
-    assert search.search_documents("网格化", documents=LibraryDocument.objects.published()).total == 1
+    assert (
+        search.search_documents("网格化", documents=LibraryDocument.objects.published()).total == 1
+    )
     assert list(
         AuditEvent.objects.filter(action="library.import")
         .order_by("id")
@@ -178,6 +205,28 @@ def test_one_unreadable_file_refuses_the_whole_upload_naming_each_file(world: An
     assert str(refused.value.message) == (
         "2个文件无法导入，本次未导入任何文档："
         "“照片.docx”：不是 .docx、.txt 或 .md 文件，不能导入。、“空白.md”：没有正文。"
+    )
+    assert LibraryDocument.objects.count() == 0
+    assert AuditEvent.objects.filter(action="library.import").count() == 0
+
+
+def test_a_damaged_word_file_is_named_and_the_upload_refused(world: Any) -> None:
+    with pytest.raises(ValidationFailed) as refused:
+        lot(
+            world,
+            [
+                ImportFile("社区.txt", TEXT.encode()),
+                ImportFile("断了的.docx", damaged_word_file("broken_xml")),
+                ImportFile("校验错.docx", damaged_word_file("bad_crc")),
+                ImportFile("样式坏.docx", damaged_word_file("wrong_styles")),
+            ],
+        )
+
+    assert str(refused.value.message) == (
+        "3个文件无法导入，本次未导入任何文档："
+        "“断了的.docx”：无法作为 Word 文档读取，文件可能已损坏。、"
+        "“校验错.docx”：无法作为 Word 文档读取，文件可能已损坏。、"
+        "“样式坏.docx”：无法作为 Word 文档读取，文件可能已损坏。"
     )
     assert LibraryDocument.objects.count() == 0
     assert AuditEvent.objects.filter(action="library.import").count() == 0
@@ -246,6 +295,34 @@ def test_a_failed_import_job_says_which_file(
     assert (
         job.message
         == "1个文件无法导入，本次未导入任何文档：“旧版.docx”：不是 .docx、.txt 或 .md 文件，不能导入。"
+    )
+    assert LibraryDocument.objects.count() == 0
+
+
+def test_an_import_job_with_a_damaged_word_file_names_it(
+    world: Any, client: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    as_user(client, world, "coordinator")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("summaries:library_import"),
+            {
+                "uploads": [
+                    SimpleUploadedFile("体会.docx", word_file()),
+                    SimpleUploadedFile("断了的.docx", damaged_word_file("broken_xml")),
+                ],
+                "year": "2023",
+                "host_unit_kind": "",
+                "owner_org": str(world.district_a.pk),
+            },
+        )
+
+    job = Job.objects.get(kind="library_import")
+    assert job.state == Job.State.FAILED
+    assert job.message == (
+        "1个文件无法导入，本次未导入任何文档："
+        "“断了的.docx”：无法作为 Word 文档读取，文件可能已损坏。"
     )
     assert LibraryDocument.objects.count() == 0
 

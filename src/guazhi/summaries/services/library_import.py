@@ -26,6 +26,8 @@ be read refuses the lot, with every problem named by its file, in Chinese.
 import io
 import re
 import threading
+import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import PurePath
@@ -143,29 +145,29 @@ def _docx_all_bold(paragraph: Any) -> bool:
     return bool(runs) and all(run.bold for run in runs)
 
 
-def parse_docx(data: bytes, name: str) -> Parsed:
-    import docx
-    from docx.opc.exceptions import PackageNotFoundError
+@dataclass(frozen=True)
+class _DocxLine:
+    """A non-empty paragraph of a Word file, as parsing needs it."""
 
-    try:
-        document = docx.Document(io.BytesIO(data))
-    except (PackageNotFoundError, KeyError, ValueError, OSError) as error:
-        raise FileProblem(gettext_noop("无法作为 Word 文档读取，文件可能已损坏。")) from error
-    builder = _Builder()
+    text: str
+    heading: bool  # styled as a heading, or a short line all in bold
+    title: bool  # styled as the title
+
+
+def _docx_lines(document: Any) -> list[_DocxLine]:
+    lines = []
     for paragraph in document.paragraphs:
         text = " ".join(paragraph.text.split())
-        if not text:
-            continue
-        short = len(text) <= SHORT_LINE
-        headed = _docx_is_heading(paragraph) or (short and _docx_all_bold(paragraph))
-        titled = _docx_is_title(paragraph) or (headed and not _is_ordinal(text))
-        if titled and builder.offer_title(text):
-            continue
-        if headed or _is_ordinal(text):
-            builder.heading(text)
-        else:
-            builder.paragraph(text)
-    # Tables (a 总结鉴定表 is one): their cells' text, row by row, as paragraphs.
+        if text:
+            bold = len(text) <= SHORT_LINE and _docx_all_bold(paragraph)
+            heading = _docx_is_heading(paragraph) or bold
+            lines.append(_DocxLine(text, heading, _docx_is_title(paragraph)))
+    return lines
+
+
+def _docx_table_rows(document: Any) -> list[str]:
+    """Each table row's distinct cell texts, joined (a merged cell repeats its text)."""
+    rows = []
     for table in document.tables:
         for row in table.rows:
             cells: list[str] = []
@@ -174,7 +176,51 @@ def parse_docx(data: bytes, name: str) -> Parsed:
                 if text and text not in cells:
                     cells.append(text)
             if cells:
-                builder.paragraph("　".join(cells))
+                rows.append("　".join(cells))
+    return rows
+
+
+def _read_docx(data: bytes) -> tuple[list[_DocxLine], list[str]]:
+    """The Word file's paragraphs and table rows, or FileProblem. A .docx is a zip of XML parts,
+    read lazily here and there by python-docx: a damaged zip (bad CRC, broken compressed data),
+    an XML part that does not parse, or XML that is not what Word writes (python-docx then
+    fails on a missing attribute) is one damaged file, named like any other unreadable file,
+    never an error that fails the whole import."""
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+    from lxml.etree import XMLSyntaxError
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+        return _docx_lines(document), _docx_table_rows(document)
+    except (
+        PackageNotFoundError,
+        KeyError,
+        ValueError,
+        OSError,
+        EOFError,
+        AttributeError,
+        zipfile.BadZipFile,
+        zlib.error,
+        XMLSyntaxError,
+    ) as error:
+        raise FileProblem(gettext_noop("无法作为 Word 文档读取，文件可能已损坏。")) from error
+
+
+def parse_docx(data: bytes, name: str) -> Parsed:
+    lines, table_rows = _read_docx(data)
+    builder = _Builder()
+    for line in lines:
+        titled = line.title or (line.heading and not _is_ordinal(line.text))
+        if titled and builder.offer_title(line.text):
+            continue
+        if line.heading or _is_ordinal(line.text):
+            builder.heading(line.text)
+        else:
+            builder.paragraph(line.text)
+    # Tables (a 总结鉴定表 is one): their rows as paragraphs, after the text.
+    for row in table_rows:
+        builder.paragraph(row)
     return builder.result(_stem(name))
 
 
