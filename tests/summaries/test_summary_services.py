@@ -22,6 +22,7 @@ from guazhi.summaries.models import (
     SummaryKind,
     SummarySection,
     SummaryState,
+    SummaryTemplate,
 )
 from guazhi.summaries.selectors.scope import access_summary
 from guazhi.summaries.selectors.summaries import draft_window, summary_actions
@@ -366,6 +367,28 @@ def test_the_template_starts_with_the_default_sections_and_the_coordinator_edits
         {"sections": ["个人情况", "主要工作", "典型案例"]},
         {"sections": ["个人情况", "主要工作", "经验做法"]},
     ]
+
+
+def test_reading_the_template_writes_nothing_until_the_coordinator_changes_it(world) -> None:  # type: ignore[no-untyped-def]
+    found = fixed(world)
+    batch = found.zhang.batch
+    defaults = [("basic", "基本情况"), ("work", "主要工作"), ("insights", "心得体会")]
+    defaults += [("shortcomings", "存在不足"), ("next_steps", "下一步打算")]
+
+    summary_template_of(batch)
+    # Sending the defaults back unchanged is no change either.
+    summary_template_update(actor=found.user("coordinator"), batch=batch, sections=defaults)
+    assert not SummaryTemplate.objects.exists()
+    assert not AuditEvent.objects.filter(action="summary_template.update").exists()
+
+    summary_template_update(
+        actor=found.user("coordinator"), batch=batch, sections=[*defaults, ("", "典型案例")]
+    )
+    assert SummaryTemplate.objects.get(batch=batch).sections[-1] == {
+        "key": "custom_1",
+        "heading": "典型案例",
+    }
+    assert AuditEvent.objects.filter(action="summary_template.update").count() == 1
 
 
 @pytest.mark.parametrize(

@@ -30,8 +30,9 @@ DEFAULT_SECTIONS: tuple[tuple[str, str], ...] = (
 
 
 class SummaryTemplate(TimeStampedModel):
-    """A batch's sections, in order: a list of {"key": str, "heading": str}. Made with the
-    defaults on first use; a change applies to summaries drafted afterwards."""
+    """A batch's sections, in order: a list of {"key": str, "heading": str}. Saved with the
+    coordinator's first change (until then the defaults apply, services.templates); a change
+    applies to summaries drafted afterwards."""
 
     batch = models.OneToOneField(
         Batch,

@@ -1,6 +1,8 @@
 """A batch's summary template (总结模板): the sections every summary of the batch starts with.
 
-The template is made with DEFAULT_SECTIONS the first time anyone needs it. The coordinator over
+Until the coordinator first changes it, a batch's template is DEFAULT_SECTIONS, unsaved: reading
+it (the template page, drafting) writes nothing, and the row is made, audited, with the first
+change. The coordinator over
 the batch renames, reorders, adds and removes sections; 基本情况 (basic) and 主要工作 (work) may be
 renamed and moved but never removed, because drafting fills them (from the assignment and from
 the work log). A section keeps its key when renamed, so its meaning stays; a new section gets a
@@ -31,15 +33,36 @@ def default_sections() -> list[dict[str, str]]:
 
 
 def summary_template_of(batch: Batch) -> SummaryTemplate:
-    """The batch's template, made with the default sections on first use."""
+    """The batch's template; while it was never changed, an unsaved one with the defaults."""
     found = SummaryTemplate.objects.filter(batch=batch).first()
-    if found is not None:
-        return found
+    return found or SummaryTemplate(batch=batch, sections=default_sections())
+
+
+def _locked_template(batch: Batch) -> SummaryTemplate:
+    """The batch's template row locked for this transaction, or the unsaved defaults."""
+    found = SummaryTemplate.objects.select_for_update().filter(batch=batch).first()
+    return found or SummaryTemplate(batch=batch, sections=default_sections())
+
+
+def _used_keys(template: SummaryTemplate) -> set[str]:
+    """Keys the template has ever had: a removed section's key is not given to a new one, so
+    an older summary's section is never mistaken for the new one."""
+    used = {row["key"] for row in template.sections}
+    if template.pk is not None:
+        for past in template.history.values_list("sections", flat=True):
+            used |= {row["key"] for row in past or ()}
+    return used
+
+
+def _save(template: SummaryTemplate) -> None:
+    if template.pk is not None:
+        template.save(update_fields=["sections", "updated_at"])
+        return
     try:
         with transaction.atomic():
-            return SummaryTemplate.objects.create(batch=batch, sections=default_sections())
-    except IntegrityError:  # made meanwhile by another request
-        return SummaryTemplate.objects.get(batch=batch)
+            template.save()
+    except IntegrityError as error:  # another coordinator's first change got there first
+        raise _invalid(_("模板已在别处修改，请刷新页面后重试。")) from error
 
 
 def _next_key(used: set[str]) -> str:
@@ -62,15 +85,10 @@ def summary_template_update(
     section. A key of the template left out removes that section (never basic or work)."""
     if not can_manage_batch(actor=actor, batch=batch):
         raise Forbidden(_("只有本批次的组织部门可以修改总结模板。"))
-    template = summary_template_of(batch)
     with transaction.atomic():
-        template = SummaryTemplate.objects.select_for_update().get(pk=template.pk)
+        template = _locked_template(batch)
         current = {row["key"]: row["heading"] for row in template.sections}
-        # Keys ever used stay used: a removed section's key is not given to a new one, so an
-        # older summary's section is never mistaken for the new one.
-        used = set(current)
-        for past in template.history.values_list("sections", flat=True):
-            used |= {row["key"] for row in past or ()}
+        used = _used_keys(template)
         cleaned: list[dict[str, str]] = []
         seen_headings: set[str] = set()
         seen_keys: set[str] = set()
@@ -103,7 +121,7 @@ def summary_template_update(
         if cleaned == template.sections:
             return template
         template.sections = cleaned
-        template.save(update_fields=["sections", "updated_at"])
+        _save(template)
         audit_record(
             actor=actor,
             action="summary_template.update",
