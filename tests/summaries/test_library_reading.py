@@ -9,11 +9,16 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from guazhi.core.models import AuditEvent
 from guazhi.summaries import search
 from guazhi.summaries.models import Bookmark, LibraryDocument, LibraryState
 from guazhi.summaries.selectors.library import library_panel
-from guazhi.summaries.services.library import library_approve, library_propose
-from tests.pages import as_user, page
+from guazhi.summaries.services.library import (
+    library_approve,
+    library_propose,
+    library_withdraw,
+)
+from tests.pages import as_user, field_error, page
 from tests.summaries.library_world import LibraryWorld, library_world
 
 LIST = "/summaries/library/"
@@ -180,6 +185,28 @@ def test_the_list_pages_by_twenty_with_queries_not_growing(world: Any, client: A
     assert len(more.captured_queries) == len(first.captured_queries)
 
 
+def test_a_page_number_past_every_match_shows_the_last_page(
+    world: Any, client: Any, monkeypatch: Any
+) -> None:
+    found = library_world(world)
+    # More matches than the search counts: newest first, paged by the index itself.
+    monkeypatch.setattr(search, "RANK_LIMIT", 3)
+    for number in range(4):
+        search.index_document(
+            found.imported(world.district_a, title=f"茶叶经验{number}", body="茶叶。")
+        )
+    as_user(client, world, "cadre")
+
+    for number in ("99999999999999999999", "2"):
+        response = client.get(LIST + f"?q=茶叶&page={number}")
+        html = page(response)
+        assert response.status_code == 200
+        assert "第 1 / 1 页" not in html  # one page: no pager at all
+        # The first (and only) page, newest first.
+        assert html.count('<article class="card">') == 4
+        assert html.index("茶叶经验3") < html.index("茶叶经验0")
+
+
 def test_a_reader_opens_a_published_document_with_the_words_marked(world: Any, client: Any) -> None:
     _found, documents = shelf(world)
     as_user(client, world, "group_leader")
@@ -278,9 +305,7 @@ def test_each_reader_sees_only_their_own_bookmarks_newest_first(world: Any, clie
     assert "共 3 篇" in html
 
 
-def test_a_reader_drops_the_bookmark_of_a_document_withdrawn_since(
-    world: Any, client: Any
-) -> None:
+def test_a_reader_drops_the_bookmark_of_a_document_withdrawn_since(world: Any, client: Any) -> None:
     found, documents = shelf(world)
     author, reader = found.user("cadre"), found.user("host_leader")
     Bookmark.objects.create(user=author, document=documents["zhang"])
@@ -332,6 +357,46 @@ def test_the_coordinators_pages(world: Any, client: Any) -> None:
     assert '<ul class="errorlist"' in page(refused)
 
 
+def test_one_keyword_too_many_is_refused_on_the_field_not_dropped(world: Any, client: Any) -> None:
+    found = library_world(world)
+    document = found.imported(world.district_a, title="茶叶合作社", keywords=("茶叶",))
+    as_user(client, world, "coordinator")
+
+    response = client.post(
+        reverse("summaries:library_edit", kwargs={"document_pk": document.pk}),
+        {
+            "title": "茶叶合作社",
+            "keywords": "、".join(f"关键词{n}" for n in range(13)),
+            "heading_0": "一、做法",
+            "body_0": "扎根基层，服务群众。",
+        },
+    )
+
+    assert response.status_code == 400
+    assert field_error("keywords", "关键词最多 12 个。") in page(response)
+    assert list(document.keywords.values_list("keyword", flat=True)) == ["茶叶"]
+
+
+def test_a_withdrawal_with_a_reason_too_long_is_refused_and_said_so(
+    world: Any, client: Any
+) -> None:
+    found = library_world(world)
+    document = found.document(found.zhang, state=LibraryState.PUBLISHED)
+    url = reverse("summaries:library_detail", kwargs={"document_pk": document.pk})
+    as_user(client, world, "coordinator")
+
+    response = client.post(
+        reverse("summaries:library_withdraw", kwargs={"document_pk": document.pk}),
+        {"reason": "内" * 501},
+    )
+
+    assert response["Location"] == url
+    assert "撤下原因不能超过 500 字。" in page(client.get(url))
+    document.refresh_from_db()
+    assert document.state == LibraryState.PUBLISHED
+    assert not AuditEvent.objects.filter(action="library.withdraw").exists()
+
+
 # --- the panel on an archived summary's page --------------------------------------------------
 
 
@@ -362,6 +427,44 @@ def test_the_panel_asks_the_author_and_then_the_coordinator(world: Any) -> None:
     assert author is not None and coordinator is not None
     assert (author["can_consent"], author["state_label"]) == (True, "待本人同意")
     assert (coordinator["can_propose"], coordinator["can_approve"]) == (False, False)
+
+
+def test_withdrawn_by_its_author_the_panel_offers_asking_again_not_republishing(
+    world: Any, client: Any
+) -> None:
+    found = library_world(world)
+    summary = found.archived()
+    document = found.document(found.zhang, state=LibraryState.PUBLISHED)
+    library_withdraw(actor=found.user("cadre"), document=document)
+
+    coordinator = library_panel(actor=found.user("coordinator"), summary=summary)
+    author = library_panel(actor=found.user("cadre"), summary=summary)
+
+    assert coordinator is not None and author is not None
+    assert (coordinator["can_republish"], coordinator["can_propose"]) == (False, True)
+    assert author["can_offer"] is True
+    as_user(client, world, "coordinator")
+    url = reverse("summaries:library_detail", kwargs={"document_pk": document.pk})
+    republish = reverse("summaries:library_republish", kwargs={"document_pk": document.pk})
+    assert republish not in page(client.get(url))
+
+
+def test_withdrawn_by_a_coordinator_the_panel_offers_republishing(world: Any, client: Any) -> None:
+    found = library_world(world)
+    summary = found.archived()
+    document = found.document(found.zhang, state=LibraryState.PUBLISHED)
+    library_withdraw(actor=found.user("coordinator"), document=document)
+
+    coordinator = library_panel(actor=found.user("coordinator"), summary=summary)
+    author = library_panel(actor=found.user("cadre"), summary=summary)
+
+    assert coordinator is not None and author is not None
+    assert (coordinator["can_republish"], coordinator["can_propose"]) == (True, False)
+    assert author["can_offer"] is False
+    as_user(client, world, "coordinator")
+    url = reverse("summaries:library_detail", kwargs={"document_pk": document.pk})
+    republish = reverse("summaries:library_republish", kwargs={"document_pk": document.pk})
+    assert republish in page(client.get(url))
 
 
 def test_no_panel_on_a_summary_not_archived(world: Any) -> None:

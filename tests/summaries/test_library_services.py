@@ -244,6 +244,22 @@ def test_a_coordinator_withdraws_and_publishes_again(
     assert search.search_documents("产业", documents=LibraryDocument.objects.published()).total == 1
 
 
+def test_a_withdrawal_reason_too_long_is_refused_not_cut(world: Any) -> None:
+    found = library_world(world)
+    document = found.document(state=LibraryState.PUBLISHED)
+    before = snapshot(document)
+
+    with pytest.raises(ValidationFailed) as refused:
+        library_withdraw(
+            actor=found.user("coordinator"),
+            document=loaded(found, document, "coordinator"),
+            reason="内" * 501,
+        )
+
+    assert refused.value.detail == {"reason": "撤下原因不能超过 500 字。"}
+    assert snapshot(document) == before
+
+
 def test_withdrawn_by_its_author_it_cannot_be_published_again(world: Any) -> None:
     found = library_world(world)
     document = found.document(state=LibraryState.PUBLISHED)
@@ -259,6 +275,70 @@ def test_withdrawn_by_its_author_it_cannot_be_published_again(world: Any) -> Non
         library_republish(
             actor=found.user("coordinator"), document=loaded(found, document, "coordinator")
         )
+    assert snapshot(document) == before
+
+
+def test_withdrawn_by_its_author_a_coordinator_asks_again(
+    world: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    found = library_world(world)
+    document = found.document(state=LibraryState.PUBLISHED)
+    library_withdraw(actor=found.user("cadre"), document=loaded(found, document, "cadre"))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        again = propose(found, anonymised=True)
+
+    assert (again.pk, again.state) == (document.pk, LibraryState.AWAITING_CONSENT)
+    assert again.title == "某同志挂职锻炼期满总结"  # the text copied anew, as chosen
+    assert texts(Notification.objects.filter(recipient=found.user("cadre"))) == [
+        "组织部门推荐将您的总结“张三同志挂职锻炼期满总结”收入经验库，请确认是否同意。"
+    ]
+    assert AuditEvent.objects.get(action="library.propose").detail["again"] is True
+    library_consent(actor=found.user("cadre"), document=loaded(found, again, "cadre"))
+    published = library_approve(
+        actor=found.user("coordinator"), document=loaded(found, again, "coordinator")
+    )
+    assert published.state == LibraryState.PUBLISHED
+    assert search.search_documents("产业", documents=LibraryDocument.objects.published()).total == 1
+
+
+def test_withdrawn_by_its_author_the_author_offers_it_again(
+    world: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    found = library_world(world)
+    document = found.document(state=LibraryState.PUBLISHED)
+    library_withdraw(actor=found.user("cadre"), document=loaded(found, document, "cadre"))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        again = library_offer(actor=found.user("cadre"), summary=found.archived())
+
+    assert (again.pk, again.state) == (document.pk, LibraryState.AWAITING_APPROVAL)
+    assert again.consented_at is not None
+    assert Notification.objects.filter(
+        recipient=found.user("coordinator"),
+        text="张三申请将总结“张三同志挂职锻炼期满总结”收入经验库，请审批。",
+    ).exists()
+    assert AuditEvent.objects.get(action="library.offer").detail["again"] is True
+    published = library_approve(
+        actor=found.user("coordinator"), document=loaded(found, again, "coordinator")
+    )
+    assert published.state == LibraryState.PUBLISHED
+
+
+def test_withdrawn_by_a_coordinator_it_is_published_again_not_asked_again(world: Any) -> None:
+    found = library_world(world)
+    document = found.document(state=LibraryState.PUBLISHED)
+    library_withdraw(
+        actor=found.user("coordinator"), document=loaded(found, document, "coordinator")
+    )
+    before = snapshot(document)
+
+    # The author's consent stands: asking for it again would only take it back.
+    with pytest.raises(InvalidTransition, match="作者本人的同意仍然有效，可以直接重新发布。"):
+        propose(found)
+    with pytest.raises(InvalidTransition, match="这篇总结已在经验库流程中（已撤下）。"):
+        library_offer(actor=found.user("cadre"), summary=found.archived())
+
     assert snapshot(document) == before
 
 
@@ -370,6 +450,7 @@ MOVES = {
     LibraryState.PUBLISHED: ("coordinator", "approve"),
     LibraryState.WITHDRAWN: ("coordinator", "withdraw"),
 }
+ASKING = (LibraryState.AWAITING_CONSENT, LibraryState.AWAITING_APPROVAL)
 
 
 def _move(found: LibraryWorld, document: LibraryDocument, target: str) -> None:
@@ -377,6 +458,9 @@ def _move(found: LibraryWorld, document: LibraryDocument, target: str) -> None:
     actor = found.user(role)
     if name == "propose":
         library_propose(actor=actor, summary=found.archived())
+        return
+    if target == LibraryState.AWAITING_APPROVAL and document.state == LibraryState.WITHDRAWN:
+        library_offer(actor=actor, summary=found.archived())  # consent given again
         return
     service = {
         "consent": library_consent,
@@ -398,6 +482,9 @@ def test_every_move_of_the_table_is_taken_and_every_other_refused(
 ) -> None:
     found = library_world(world)
     document = found.document(state=start)
+    if start == LibraryState.WITHDRAWN and target in ASKING:
+        # Only a document its author withdrew is asked for again (the tests above).
+        LibraryDocument.objects.filter(pk=document.pk).update(consented_at=None)
     allowed = target in LIBRARY_TRANSITIONS[start]
     before = snapshot(document)
 

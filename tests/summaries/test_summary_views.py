@@ -15,7 +15,13 @@ from django.urls import reverse
 
 from guazhi.core.models import AuditEvent
 from guazhi.programmes.models import Assignment, AssignmentState
-from guazhi.summaries.models import Summary, SummaryEvent, SummaryKind, SummaryState
+from guazhi.summaries.models import (
+    Summary,
+    SummaryEvent,
+    SummaryKind,
+    SummaryState,
+    SummaryTemplate,
+)
 from guazhi.summaries.selectors.summaries import draft_window
 from guazhi.summaries.services.templates import summary_template_of
 from tests.factories import CadreFactory
@@ -125,7 +131,7 @@ def test_a_final_summary_cannot_be_started_before_its_window(world, client) -> N
 
 def test_leaders_see_the_states_but_not_a_draft_nor_a_start_button(world, client) -> None:  # type: ignore[no-untyped-def]
     found = summary_world(world)
-    draft = found.drafted(kind=SummaryKind.MIDTERM)
+    draft = found.drafted(kind=SummaryKind.MIDTERM, title="尚未提交的标题")
     as_user(client, world, "group_leader")
 
     listed = page(client.get(list_url(found)))
@@ -136,6 +142,8 @@ def test_leaders_see_the_states_but_not_a_draft_nor_a_start_button(world, client
     # Opened anyway: the page says a draft exists, without its text.
     shown = page(client.get(detail_url(draft)))
     assert "本人尚未提交，提交后可以查看全文。" in shown
+    assert "<title>阶段总结 · 张三" in shown
+    assert "尚未提交的标题" not in shown  # neither in the heading nor in the window's title
     assert "深入基层、贴近群众" not in shown
     assert "下载 Word" not in shown
 
@@ -291,6 +299,27 @@ def test_the_autosave_endpoint_refuses_bad_input_other_people_and_a_submitted_su
     submitted = save_json(client, summary, 1, insights="提交后又自动保存")
     assert (submitted.status_code, submitted.json()["code"]) == (409, "invalid_transition")
     assert texts(summary)["insights"] == "深入基层、贴近群众，才能把工作做实做细。"
+    assert Summary.objects.get(pk=summary.pk).version == 1
+
+
+def test_the_autosave_endpoint_answers_a_crafted_version_number_with_the_usual_message(
+    world, client
+) -> None:  # type: ignore[no-untyped-def]
+    found = summary_world(world)
+    summary = found.drafted()
+    as_user(client, world, "cadre")
+
+    # "²" and "٣" pass str.isdigit(); int() refuses the first and no page sends the second.
+    for version in ("²", "٣", "1" * 5000):
+        answer = client.post(
+            save_url(summary), {"base_version": version, "title": "x", "section_insights": "y"}
+        )
+        assert answer.status_code == 400
+        assert answer.json() == {
+            "code": "invalid",
+            "message": "保存的内容格式不正确，请刷新页面后重试。",
+            "detail": None,
+        }
     assert Summary.objects.get(pk=summary.pk).version == 1
 
 
@@ -470,6 +499,8 @@ def test_the_coordinator_renames_reorders_adds_and_removes_template_sections(wor
     assert 'name="heading_0" value="基本情况"' in shown
     assert 'name="remove_0"' not in shown  # 基本情况 cannot be removed
     assert 'name="remove_2"' in shown
+    # Opening the page is reading: the defaults are shown, nothing is written.
+    assert not SummaryTemplate.objects.exists()
 
     response = client.post(
         url,
@@ -502,6 +533,8 @@ def test_the_coordinator_renames_reorders_adds_and_removes_template_sections(wor
         {"key": "custom_1", "heading": "意见建议"},
         {"key": "next_steps", "heading": "下一步打算"},
     ]
+    assert SummaryTemplate.objects.filter(batch=batch).count() == 1
+    assert AuditEvent.objects.filter(action="summary_template.update").count() == 1
 
 
 def test_a_template_refusal_is_shown_and_nothing_changes(world, client) -> None:  # type: ignore[no-untyped-def]
@@ -526,6 +559,19 @@ def test_a_template_refusal_is_shown_and_nothing_changes(world, client) -> None:
     assert response.status_code == 400
     assert "栏目“基本情况”重复了。" in page(response)
     assert summary_template_of(batch).sections[1] == {"key": "work", "heading": "主要工作"}
+
+
+def test_a_crafted_row_count_is_refused_like_any_unreadable_template(world, client) -> None:  # type: ignore[no-untyped-def]
+    found = summary_world(world)
+    batch = found.duty.batch_a
+    url = reverse("summaries:template_edit", kwargs={"batch_pk": batch.pk})
+    as_user(client, world, "coordinator")
+
+    response = client.post(url, {"rows": "²", "key_0": "basic", "heading_0": "基本情况"})
+
+    assert response.status_code == 400
+    assert "“基本情况”由系统自动填写，不能删除。" in page(response)
+    assert summary_template_of(batch).sections[0] == {"key": "basic", "heading": "基本情况"}
 
 
 def test_the_editor_page_opens_for_a_returned_summary_with_the_reviewers_comment(

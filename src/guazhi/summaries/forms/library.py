@@ -12,6 +12,7 @@ from guazhi.core.text import join_list
 from guazhi.orgs.models import OrgKind
 from guazhi.summaries.services.anonymise import parse_extra_names
 from guazhi.summaries.services.keywords import clean_keywords
+from guazhi.summaries.services.library import REASON_MAX_LENGTH, REASON_TOO_LONG
 from guazhi.summaries.services.library_import import MAX_FILE_BYTES, MAX_FILES
 
 
@@ -34,7 +35,13 @@ class OfferForm(GuazhiForm):
 
 
 class WithdrawForm(GuazhiForm):
-    reason = forms.CharField(label=_("撤下原因"), required=False, max_length=500)
+    reason = forms.CharField(
+        label=_("撤下原因"),
+        required=False,
+        max_length=REASON_MAX_LENGTH,
+        # Django's own message does not say which field; the page shows it above the form.
+        error_messages={"max_length": _(REASON_TOO_LONG)},
+    )
 
 
 class FilterForm(GuazhiForm):

@@ -38,7 +38,12 @@ LIBRARY_TRANSITIONS: dict[str, frozenset[str]] = {
     LibraryState.AWAITING_APPROVAL: frozenset({LibraryState.PUBLISHED, LibraryState.WITHDRAWN}),
     LibraryState.PUBLISHED: frozenset({LibraryState.WITHDRAWN}),
     LibraryState.DECLINED: frozenset({LibraryState.AWAITING_CONSENT}),
-    LibraryState.WITHDRAWN: frozenset({LibraryState.PUBLISHED}),
+    # Published again while the author's consent stands (a coordinator withdrew it); once the
+    # author took their consent back, only a new yes: asked for again by a coordinator
+    # (awaiting consent) or given again by the author's offer (awaiting approval).
+    LibraryState.WITHDRAWN: frozenset(
+        {LibraryState.PUBLISHED, LibraryState.AWAITING_CONSENT, LibraryState.AWAITING_APPROVAL}
+    ),
 }
 
 

@@ -8,6 +8,7 @@ that it exists: `access_library_document` answers NotFound for missing and unsee
 """
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +26,7 @@ from guazhi.summaries.models import (
     Bookmark,
     LibraryDocument,
     LibraryKeyword,
+    LibrarySource,
     LibraryState,
     Summary,
     SummaryState,
@@ -88,6 +90,16 @@ def can_manage_document(*, actor: Any, document: LibraryDocument) -> bool:
     return scopes_of(actor).covers(document.owner_org.path, MANAGER_ROLES)
 
 
+def consent_taken_back(document: LibraryDocument) -> bool:
+    """Whether the author withdrew the document themself, taking their consent back: nobody
+    publishes it again as it was; a coordinator may ask again, or the author offer it again."""
+    return (
+        document.state == LibraryState.WITHDRAWN
+        and document.source == LibrarySource.SUMMARY
+        and document.consented_at is None
+    )
+
+
 def is_author(*, actor: Any, document: LibraryDocument) -> bool:
     """Whether the document is the actor's own summary."""
     if document.summary_id is None:
@@ -128,9 +140,10 @@ def library_panel(*, actor: Any, summary: Summary) -> dict[str, Any] | None:
     page of an ARCHIVED summary; None when the actor has nothing to see there.
 
     For a coordinator over the batch: the 推荐入经验库 form while there is no document (or the
-    author declined: proposing again asks again), else the document's state with approve,
-    withdraw or publish-again buttons as the state allows. For the author: 同意 / 不同意 while
-    asked, an offer button while nothing was proposed, else the state.
+    author declined, or withdrew it: proposing again asks again), else the document's state with
+    approve, withdraw or publish-again buttons as the state allows. For the author: 同意 / 不同意
+    while asked, an offer button while nothing was proposed (or after withdrawing it), else the
+    state.
     """
     if summary.state != SummaryState.ARCHIVED:
         return None
@@ -141,6 +154,8 @@ def library_panel(*, actor: Any, summary: Summary) -> dict[str, Any] | None:
         return None
     document = LibraryDocument.objects.filter(summary=summary).first()
     state = document.state if document is not None else ""
+    # Withdrawn by its author: it goes out again only with a new yes, asked for or offered.
+    asked = document is not None and consent_taken_back(document)
     panel: dict[str, Any] = {
         "summary": summary,
         "document": document,
@@ -152,13 +167,13 @@ def library_panel(*, actor: Any, summary: Summary) -> dict[str, Any] | None:
             if document is not None
             else ""
         ),
-        "can_propose": manager and (document is None or state == LibraryState.DECLINED),
+        "can_propose": manager and (document is None or state == LibraryState.DECLINED or asked),
         "can_approve": manager and state == LibraryState.AWAITING_APPROVAL,
         "can_withdraw": (manager or author)
         and state in (LibraryState.AWAITING_APPROVAL, LibraryState.PUBLISHED),
-        "can_republish": manager and state == LibraryState.WITHDRAWN,
+        "can_republish": manager and state == LibraryState.WITHDRAWN and not asked,
         "can_consent": author and state == LibraryState.AWAITING_CONSENT,
-        "can_offer": author and not manager and document is None,
+        "can_offer": author and not manager and (document is None or asked),
         "propose_url": reverse("summaries:library_propose", kwargs={"summary_pk": summary.pk}),
         "offer_url": reverse("summaries:library_offer", kwargs={"summary_pk": summary.pk}),
     }
@@ -254,7 +269,7 @@ def library_search(
     hits: list[tuple[LibraryDocument, Any]]
     page: Page  # type: ignore[type-arg]
     if filters.query.strip():
-        number = _page_number(page_number)
+        number = min(_page_number(page_number), _last_search_page())
         results = search.search_documents(
             filters.query,
             documents=documents if filters.narrowing else None,
@@ -286,6 +301,15 @@ def library_search(
         for document, snippet in hits
     ]
     return LibraryResults(rows=rows, page=page, total=total, ordered_by=ordered_by, capped=capped)
+
+
+def _last_search_page() -> int:
+    """The last page a search can have: it counts at most search.RANK_LIMIT matches. A page
+    number beyond it would only ask the index for an offset past every match, and one past
+    2**63 is an error on both databases."""
+    from guazhi.summaries import search
+
+    return max(1, math.ceil(search.RANK_LIMIT / PAGE_SIZE))
 
 
 def _page_number(value: int | str | None) -> int:

@@ -182,15 +182,16 @@ def extract_keywords(
 
 
 def clean_keywords(raw: str | list[str]) -> list[str]:
-    """An editor's keywords: split on spaces, commas, 、 and semicolons; each trimmed, at most
-    KEYWORD_MAX_LENGTH characters, repeats dropped, at most MAX_KEYWORDS."""
+    """An editor's keywords: split on spaces, commas, 、 and semicolons; each trimmed, repeats
+    dropped. Neither cut nor counted here: a word too long or one too many is refused by the
+    service (library_update), naming the field, rather than dropped without a word."""
     parts = re.split(r"[\s,，、;；]+", raw) if isinstance(raw, str) else raw
     found: list[str] = []
     for part in parts:
         word = part.strip()
         if word and word not in found:
             found.append(word)
-    return found[:MAX_KEYWORDS]
+    return found
 
 
 def keywords_replace(document: LibraryDocument, keywords: list[str]) -> None:

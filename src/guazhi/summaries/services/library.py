@@ -10,9 +10,11 @@ edits by the owner organisation's coordinators change the copy, never the summar
 
 Every move follows LIBRARY_TRANSITIONS, is audited, keeps the search index in step
 (search.index_document, inside the transaction) and tells the other side after commit. Withdrawn
-by its author, a document has its consent taken back (consented_at cleared): nobody can publish
-it again without asking anew. Imported documents (services.library_import) are published by
-their importer directly.
+by its author, a document has its consent taken back (consented_at cleared): nobody publishes it
+again as it was; a coordinator may propose it again (asking anew) or the author offer it again,
+as the first time. Withdrawn by a coordinator, the consent stands and the coordinator publishes
+it again. Imported documents (services.library_import) are published by their importer
+directly.
 """
 
 from typing import Any
@@ -44,6 +46,7 @@ from guazhi.summaries.models import (
 )
 from guazhi.summaries.selectors.library import (
     can_manage_document,
+    consent_taken_back,
     is_author,
     library_facets_changed,
 )
@@ -61,6 +64,9 @@ TITLE_MAX_LENGTH = 200
 HEADING_MAX_LENGTH = 50
 BODY_MAX_LENGTH = 50_000
 AUTHOR_LABEL_MAX_LENGTH = 100
+REASON_MAX_LENGTH = 500
+# Shared with forms.library.WithdrawForm, whose length check Django words with limit_value.
+REASON_TOO_LONG = gettext_noop("撤下原因不能超过 %(limit_value)s 字。")
 
 
 # --- helpers ----------------------------------------------------------------------------------
@@ -72,6 +78,14 @@ def _check_move(document: LibraryDocument, target: str) -> None:
             _("该经验库文档当前为“%(state)s”，不能执行此操作。")
             % {"state": document.get_state_display()}
         )
+
+
+def _check_asking_again(document: LibraryDocument, target: str) -> None:
+    """A withdrawn document goes back to asking only when its author took their consent back;
+    while the consent stands, publishing it again is the coordinator's to do."""
+    _check_move(document, target)
+    if document.state == LibraryState.WITHDRAWN and not consent_taken_back(document):
+        raise InvalidTransition(_("作者本人的同意仍然有效，可以直接重新发布。"))
 
 
 def _lock(document: LibraryDocument) -> LibraryDocument:
@@ -181,7 +195,7 @@ def library_propose(
 ) -> LibraryDocument:
     """A coordinator over the batch proposes an archived summary for the library: its text is
     copied (anonymised when asked) and the author is asked to consent. Again after the author
-    declined, with the text copied anew."""
+    declined or withdrew it, with the text copied anew."""
     summary = _load_summary(summary)
     assignment = summary.assignment
     if not can_archive_summary(actor=actor, assignment=assignment):
@@ -202,7 +216,7 @@ def library_propose(
             )
             again = False
         else:
-            _check_move(document, LibraryState.AWAITING_CONSENT)
+            _check_asking_again(document, LibraryState.AWAITING_CONSENT)
             document.state = LibraryState.AWAITING_CONSENT
             document.created_by = actor
             document.consented_at = None
@@ -229,7 +243,7 @@ def library_propose(
 
 def library_offer(*, actor: Any, summary: Summary, anonymised: bool = True) -> LibraryDocument:
     """The author offers their own archived summary: consent given, awaiting a coordinator's
-    approval."""
+    approval. Again after withdrawing it themself, with the text copied anew."""
     summary = _load_summary(summary)
     if not can_write_summary(actor=actor, assignment=summary.assignment):
         raise Forbidden(_("只有总结作者本人可以申请将总结收入经验库。"))
@@ -237,20 +251,24 @@ def library_offer(*, actor: Any, summary: Summary, anonymised: bool = True) -> L
         raise InvalidTransition(_("总结归档后才能申请收入经验库。"))
     with transaction.atomic():
         Summary.objects.select_for_update().filter(pk=summary.pk).first()
-        existing = LibraryDocument.objects.filter(summary=summary).first()
-        if existing is not None:
+        document = LibraryDocument.objects.select_for_update().filter(summary=summary).first()
+        again = document is not None
+        if document is None:
+            document = LibraryDocument(
+                summary=summary,
+                source=LibrarySource.SUMMARY,
+                owner_org=summary.assignment.batch.coordinating_org,
+            )
+        elif not consent_taken_back(document):
             raise InvalidTransition(
                 _("这篇总结已在经验库流程中（%(state)s）。")
-                % {"state": existing.get_state_display()}
+                % {"state": document.get_state_display()}
             )
-        document = LibraryDocument(
-            summary=summary,
-            source=LibrarySource.SUMMARY,
-            owner_org=summary.assignment.batch.coordinating_org,
-            state=LibraryState.AWAITING_APPROVAL,
-            created_by=actor,
-            consented_at=timezone.now(),
-        )
+        else:
+            _check_move(document, LibraryState.AWAITING_APPROVAL)
+        document.state = LibraryState.AWAITING_APPROVAL
+        document.created_by = actor
+        document.consented_at = timezone.now()
         _fill_from_summary(document, summary, anonymised=anonymised, extra_names=[])
         document.save()
         keywords = _refresh_keywords(document)
@@ -259,7 +277,12 @@ def library_offer(*, actor: Any, summary: Summary, anonymised: bool = True) -> L
             actor=actor,
             action="library.offer",
             obj=document,
-            detail={"summary": summary.pk, "anonymised": anonymised, "keywords": keywords},
+            detail={
+                "summary": summary.pk,
+                "anonymised": anonymised,
+                "again": again,
+                "keywords": keywords,
+            },
         )
         _tell_managers(document, summary, "offer", event.pk)
         return document
@@ -330,7 +353,7 @@ def library_republish(*, actor: Any, document: LibraryDocument) -> LibraryDocume
     with transaction.atomic():
         document = _lock(document)
         _check_move(document, LibraryState.PUBLISHED)
-        if document.source == LibrarySource.SUMMARY and document.consented_at is None:
+        if consent_taken_back(document):
             raise InvalidTransition(_("作者本人已撤回同意，不能重新发布。"))
         document.state = LibraryState.PUBLISHED
         document.published_at = timezone.now()
@@ -349,7 +372,10 @@ def library_withdraw(*, actor: Any, document: LibraryDocument, reason: str = "")
     by_author = is_author(actor=actor, document=document)
     if not by_author:
         _check_manager(actor, document)
-    reason = reason.strip()[:500]
+    reason = reason.strip()
+    if len(reason) > REASON_MAX_LENGTH:
+        message = _(REASON_TOO_LONG) % {"limit_value": REASON_MAX_LENGTH}
+        raise ValidationFailed(message, detail={"reason": message})
     with transaction.atomic():
         document = _lock(document)
         _check_move(document, LibraryState.WITHDRAWN)

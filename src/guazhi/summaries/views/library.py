@@ -136,7 +136,9 @@ def _detail_context(request: HttpRequest, document: LibraryDocument) -> dict[str
         "author": author,
         "can_consent": author and state == LibraryState.AWAITING_CONSENT,
         "can_approve": manager and state == LibraryState.AWAITING_APPROVAL,
-        "can_republish": manager and state == LibraryState.WITHDRAWN,
+        "can_republish": manager
+        and state == LibraryState.WITHDRAWN
+        and not selectors.consent_taken_back(document),
         "can_withdraw": (manager or author)
         and state in (LibraryState.AWAITING_APPROVAL, LibraryState.PUBLISHED),
         "withdraw_form": WithdrawForm(),
@@ -289,13 +291,19 @@ def library_republish(request: HttpRequest, document_pk: int) -> HttpResponse:
 @require_POST
 def library_withdraw(request: HttpRequest, document_pk: int) -> HttpResponse:
     form = WithdrawForm(request.POST)
-    reason = form.cleaned_data.get("reason", "") if form.is_valid() else ""
+    if not form.is_valid():
+        # Withdrawn without the reason given, the document would go with nobody told why:
+        # nothing happens, and the page says what is wrong with the reason.
+        document = selectors.access_library_document(actor=acting_user(request), pk=document_pk)
+        for error in form.errors.get("reason", []):
+            messages.error(request, str(error))
+        return _back(request, document)
     return _document_action(
         request,
         document_pk,
         services.library_withdraw,
         gettext("已从经验库撤下。"),
-        reason=reason,
+        reason=form.cleaned_data["reason"],
     )
 
 

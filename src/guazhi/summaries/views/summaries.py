@@ -402,6 +402,17 @@ def summary_edit(request: HttpRequest, summary_pk: int) -> HttpResponse:
     return redirect("summaries:summary_edit", summary_pk=summary.pk)
 
 
+def _whole_number(text: str) -> int | None:
+    """A number as a page posts it (ASCII digits), else None. str.isdigit() alone lets "²"
+    through, which int() refuses; and int() refuses more digits than sys.int_max_str_digits."""
+    if not (text.isascii() and text.isdigit()):
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        return None
+
+
 def _json_error(error: GuazhiError, status: int | None = None) -> JsonResponse:
     return JsonResponse(error.as_dict(), status=status or error.status)
 
@@ -430,15 +441,15 @@ def _save_payload(request: HttpRequest) -> dict[str, Any]:
     invalid = ValidationFailed(gettext("保存的内容格式不正确，请刷新页面后重试。"))
     if request.content_type != "application/json":
         posted = request.POST
-        version = posted.get("base_version", "")
-        if not version.isdigit() or "title" not in posted:
+        version = _whole_number(posted.get("base_version", ""))
+        if version is None or "title" not in posted:
             raise invalid
         bodies = {
             name.removeprefix("section_"): value
             for name, value in posted.items()
             if name.startswith("section_")
         }
-        return {"base_version": int(version), "title": posted["title"], "bodies": bodies}
+        return {"base_version": version, "title": posted["title"], "bodies": bodies}
     try:
         data = json.loads(request.body or b"{}")
     except ValueError as error:
@@ -494,8 +505,7 @@ def batch_summaries(request: HttpRequest, batch_pk: int) -> HttpResponse:
 def _template_rows(request: HttpRequest) -> list[dict[str, Any]]:
     """The rows posted by the template page: key, heading, order and removal, in page order."""
     rows = []
-    posted = request.POST.get("rows", "")
-    count = min(int(posted), 40) if posted.isdigit() else 0
+    count = min(_whole_number(request.POST.get("rows", "")) or 0, 40)
     for index in range(count):
         rows.append(
             {
