@@ -64,6 +64,24 @@ def test_leaders_see_the_talks_count(client, world) -> None:  # type: ignore[no-
     assert "谈心谈话" in text and "最近：2026年10月9日" in text
 
 
+def test_a_leave_draft_counts_on_the_persons_overview_only(client, world) -> None:  # type: ignore[no-untyped-def]
+    found = on_duty(world)
+    leave(found.serving_a, "personal", (dt.date(2026, 10, 9), "am"), (dt.date(2026, 10, 9), "pm"))
+    draft = (dt.date(2026, 12, 21), "am")
+    leave(found.serving_a, "personal", draft, (dt.date(2026, 12, 21), "pm"), state="draft")
+    url = reverse("duty:assignment_overview", kwargs={"assignment_pk": found.serving_a.pk})
+
+    as_user(client, world, "cadre")
+    own = page(client.get(url))
+    as_user(client, world, "host_leader")
+    leaders = page(client.get(url))
+
+    assert "共2次" in own and "最近：2026年12月21日" in own
+    # The leader counts the request sent, and sees nothing of the draft's dates.
+    assert "共1次" in leaders and "最近：2026年10月9日" in leaders
+    assert "2026年12月21日" not in leaders
+
+
 def test_the_months_return_lists_people_by_unit_and_the_host_leader_sends_it(client, world) -> None:  # type: ignore[no-untyped-def]
     found = october_record(world)
     url = reverse("duty:attendance_batch", kwargs={"batch_pk": found.batch_a.pk})

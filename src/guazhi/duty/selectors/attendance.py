@@ -466,10 +466,18 @@ def duty_overview(
         )
         return TabSummary(key, found["count"], found["waiting"], found["latest"])
 
+    # Drafts (leave, reports) are the person's alone: nobody else counts them nor sees a
+    # draft's dates as the latest.
+    own = is_own(actor=actor, assignment=assignment)
+    leave = LeaveRequest.objects.filter(assignment=assignment)
+    reports = PeriodicReport.objects.filter(assignment=assignment)
+    if not own:
+        leave = leave.exclude(state=LeaveState.DRAFT)
+        reports = reports.exclude(state=ReportState.DRAFT)
     summaries = {
         "leave": summary(
             "leave",
-            LeaveRequest.objects.filter(assignment=assignment),
+            leave,
             Q(state=LeaveState.PENDING),
             "start_date",
         ),
@@ -493,7 +501,7 @@ def duty_overview(
         ),
         "reports": summary(
             "reports",
-            PeriodicReport.objects.filter(assignment=assignment),
+            reports,
             Q(state=ReportState.SUBMITTED),
             "period_start",
         ),
@@ -505,7 +513,7 @@ def duty_overview(
             "inspection__planned_on",
         ),
     }
-    if not is_own(actor=actor, assignment=assignment):
+    if not own:
         summaries["talks"] = summary(
             "talks", HeartTalk.objects.filter(assignment=assignment), Q(pk__in=[]), "held_on"
         )
