@@ -13,6 +13,8 @@ from guazhi.evaluation.models import (
     NOMINATION_TRANSITIONS,
     CommendationDecision,
     CommendationKind,
+    EvaluationRound,
+    Evaluee,
     Nomination,
     NominationState,
     RoundState,
@@ -30,6 +32,7 @@ from guazhi.evaluation.services.commendations import (
     nomination_reject,
     nomination_withdraw,
 )
+from guazhi.evaluation.services.results import results_reopen
 from guazhi.programmes.models import Assignment, AssignmentState
 from tests.evaluation.forms_world import results_world
 from tests.evaluation.world import evaluation_world
@@ -295,6 +298,33 @@ def test_a_rejection_says_why_and_the_person_is_not_told(
     assert [(n.recipient.username, n.text) for n in Notification.objects.all()] == [
         ("host", "您对张三的嘉奖提名未获批准。")
     ]
+
+
+def test_a_nomination_from_a_result_is_approved_only_while_the_result_stands(world) -> None:  # type: ignore[no-untyped-def]
+    found = results_world(world, state=RoundState.DECIDED)
+    coordinator = world.users["coordinator"]
+    nomination = nominate(world, found.duty.serving_a, role="coordinator", evaluee=found.evaluee_a)
+    # Sent back to the committee: the grade stands only once decided again.
+    results_reopen(actor=coordinator, round=found.round, reason="复核等次")
+    before = snapshot(nomination)
+    with pytest.raises(InvalidTransition) as refused:
+        nomination_approve(actor=coordinator, nomination=fresh(nomination))
+    assert refused.value.message == (
+        f"该提名依据的“{found.round.name}”考核结果已退回重新决定，须再次决定后才能批准。"
+    )
+    # Decided again with another grade.
+    EvaluationRound.objects.filter(pk=found.round.pk).update(state=RoundState.DECIDED)
+    Evaluee.objects.filter(pk=found.evaluee_a.pk).update(grade="称职")
+    with pytest.raises(InvalidTransition) as refused:
+        nomination_approve(actor=coordinator, nomination=fresh(nomination))
+    assert refused.value.message == (
+        f"该提名依据的“{found.round.name}”考核结果已改为其他等次，不再是“优秀”（“好”），不能批准。"
+    )
+    assert snapshot(nomination) == before
+    # A rejection needs no standing result; with the top grade back, approval goes through.
+    Evaluee.objects.filter(pk=found.evaluee_a.pk).update(grade="优秀")
+    approved = nomination_approve(actor=coordinator, nomination=fresh(nomination))
+    assert approved.state == NominationState.APPROVED
 
 
 def test_only_a_coordinator_over_the_batch_decides(world) -> None:  # type: ignore[no-untyped-def]

@@ -21,6 +21,7 @@ from guazhi.evaluation.models import (
     NominationState,
     RoundState,
 )
+from guazhi.evaluation.services.results import results_reopen
 from guazhi.programmes.models import AssignmentState
 from tests.evaluation.forms_world import results_world
 from tests.evaluation.world import evaluation_world
@@ -168,6 +169,20 @@ def test_the_coordinator_approves_and_a_rejection_without_comment_changes_nothin
         "该提名当前为“已批准”，不能执行此操作。"
     ]
     assert Nomination.objects.get(pk=nomination.pk).state == NominationState.APPROVED
+
+
+def test_the_grade_behind_a_nomination_shows_only_while_decided(client, world) -> None:  # type: ignore[no-untyped-def]
+    found = results_world(world, state=RoundState.DECIDED)
+    nomination = make(world, found.duty.serving_a, by="coordinator", evaluee=found.evaluee_a)
+    as_user(client, world, "host_leader")
+    text = page(client.get(detail_url(nomination)))
+    assert f"{found.round.name} · 优秀" in text
+    # Sent back to the committee, the grade is being reconsidered: it shows nowhere.
+    results_reopen(actor=world.users["coordinator"], round=found.round, reason="复核等次")
+    text = page(client.get(detail_url(nomination)))
+    assert found.round.name in text and "优秀" not in text
+    text = page(as_user(client, world, "coordinator").get(detail_url(nomination)))
+    assert found.round.name in text and "优秀" not in text
 
 
 def test_the_nominator_withdraws_and_others_are_refused(client, world) -> None:  # type: ignore[no-untyped-def]

@@ -8,8 +8,10 @@ gathers the approved nominations.
   published round of the batch, the nomination then linked to that result. Nobody nominates
   themselves, and one person holds at most one pending or approved nomination for the same
   honour from the same source (`_check_no_twin`).
-- The coordinators over the batch approve or reject (a rejection says why); the nominator may
-  withdraw while it is pending. Every move follows NOMINATION_TRANSITIONS; a refused move
+- The coordinators over the batch approve or reject (a rejection says why); a nomination from
+  a result is approved only while that result still stands (`_check_result_still_top`: the
+  round may have been sent back and regraded since); the nominator may withdraw while it is
+  pending. Every move follows NOMINATION_TRANSITIONS; a refused move
   changes nothing.
 - A decision (关于表彰……的决定: title, 文号, date, issuer, text) is drafted by a coordinator over
   the batch and lists approved nominations of the batch not listed by another decision.
@@ -40,6 +42,7 @@ from guazhi.evaluation.models import (
     NOMINATION_TRANSITIONS,
     CommendationDecision,
     CommendationKind,
+    EvaluationRound,
     Evaluee,
     Nomination,
     NominationState,
@@ -190,6 +193,28 @@ def _check_move(nomination: Nomination, target: str) -> None:
         )
 
 
+def _check_result_still_top(nomination: Nomination) -> None:
+    """A nomination from a result is approved only while that result stands: its round
+    decided or published, the person still given the top grade. The round is locked, so it
+    cannot be sent back for a new decision while the approval is written."""
+    if nomination.evaluee_id is None:
+        return
+    round_id = Evaluee.objects.values_list("round_id", flat=True).get(pk=nomination.evaluee_id)
+    round = EvaluationRound.objects.select_for_update().get(pk=round_id)
+    # Read after the lock: grades change only under it.
+    evaluee = Evaluee.objects.get(pk=nomination.evaluee_id)
+    if round.state not in RESULT_STATES:
+        raise InvalidTransition(
+            _("该提名依据的“%(round)s”考核结果已退回重新决定，须再次决定后才能批准。")
+            % {"round": round.name}
+        )
+    if not is_top_grade(evaluee.grade):
+        raise InvalidTransition(
+            _("该提名依据的“%(round)s”考核结果已改为其他等次，不再是“优秀”（“好”），不能批准。")
+            % {"round": round.name}
+        )
+
+
 def _decide(
     actor: Any, nomination: Nomination, target: str, comment: str, action: str
 ) -> Nomination:
@@ -199,6 +224,8 @@ def _decide(
     with transaction.atomic():
         locked = _lock(nomination)
         _check_move(locked, target)
+        if target == NominationState.APPROVED:
+            _check_result_still_top(locked)
         locked.state = target
         locked.decided_by = actor
         locked.decided_at = timezone.now()

@@ -6,6 +6,8 @@ Leaders nominate the people their roles reach; the coordinators over the batch n
 results, decide nominations and draft decisions (the selectors and services say exactly who).
 """
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -28,7 +30,10 @@ from guazhi.evaluation.forms.commendations import (
 )
 from guazhi.evaluation.models import CommendationDecision, Evaluee, Nomination, NominationState
 from guazhi.evaluation.selectors import commendations as selectors
+from guazhi.evaluation.selectors.results import decided_grade
+from guazhi.evaluation.selectors.scope import can_see_result
 from guazhi.evaluation.services import commendations as services
+from guazhi.evaluation.services.grading import grade_label
 from guazhi.orgs.access import acting_user, roles_required
 from guazhi.orgs.models import Role
 from guazhi.programmes.models import Assignment, Batch
@@ -123,6 +128,15 @@ def commendation_nominate(request: HttpRequest, batch_pk: int) -> HttpResponse:
     return _nominate_page(request, batch, form, result, people)
 
 
+def _result_grade(actor: Any, nomination: Nomination) -> str:
+    """The grade of the result the nomination rests on, as the results pages would show it to
+    the reader (decided, and only where can_see_result allows); "" otherwise."""
+    evaluee = nomination.evaluee
+    if evaluee is None or not can_see_result(actor=actor, evaluee=evaluee):
+        return ""
+    return grade_label(decided_grade(evaluee))
+
+
 def _detail_page(
     request: HttpRequest, nomination: Nomination, *, form: NominationDecideForm | None = None
 ) -> HttpResponse:
@@ -137,6 +151,7 @@ def _detail_page(
         {
             "nomination": nomination,
             "honour": commendation_label(nomination.kind, nomination.honorary_title),
+            "result_grade": _result_grade(actor, nomination),
             "form": form if decidable else None,
             "withdrawable": selectors.can_withdraw_nomination(actor=actor, nomination=nomination),
             "current": TAB,
