@@ -30,13 +30,22 @@ def test_a_rating_with_every_item_the_same_is_flagged(world) -> None:  # type: i
     assert _flags(found.round_a) == [(same.pk, FlagKind.UNIFORM, "各项均为 80 分", False)]
 
 
-def test_a_uniform_ballot_is_flagged_as_a_ballot(world) -> None:  # type: ignore[no-untyped-def]
+def test_a_uniform_ballot_of_a_person_under_the_minimum_is_not_flagged(world) -> None:  # type: ignore[no-untyped-def]
     found = results_world(world)
-    ballot = rate(found.zhang, RaterRole.DEMOCRATIC, "85.5", uniform=True)
+    rate(found.zhang, RaterRole.DEMOCRATIC, "85.5", uniform=True)
+    ballots(found.zhang, 70, 75, 80)  # 4 ballots, the minimum is 5
     results_compute(round=found.round_a)
-    assert _flags(found.round_a) == [
-        (ballot.pk, FlagKind.UNIFORM, "一张民主测评票各项均为 85.5 分", False)
-    ]
+    # A flag would tell what that one ballot gave, which the minimum hides.
+    assert _flags(found.round_a) == []
+
+
+def test_uniform_ballots_are_counted_per_person_never_scored(world) -> None:  # type: ignore[no-untyped-def]
+    found = results_world(world)
+    same = [rate(found.zhang, RaterRole.DEMOCRATIC, total, uniform=True) for total in ("85", "90")]
+    ballots(found.zhang, 70, 75, 80)
+    results_compute(round=found.round_a)
+    first = min(ballot.pk for ballot in same)
+    assert _flags(found.round_a) == [(first, FlagKind.UNIFORM, "2 张民主测评票各项同分", False)]
 
 
 def test_a_rater_far_above_the_others_is_lenient(world) -> None:  # type: ignore[no-untyped-def]

@@ -31,6 +31,7 @@ from guazhi.evaluation.services.codes import (
     format_code,
 )
 from guazhi.evaluation.services.ratings import ballot_submit_paper
+from guazhi.evaluation.services.rounds import round_close, round_reopen
 from tests.evaluation.test_rating_services import scores_of
 from tests.evaluation.world import EvaluationWorld, evaluation_world
 
@@ -351,3 +352,39 @@ def test_no_paper_ballot_once_the_round_closed(world) -> None:  # type: ignore[n
         paper(found, world, "coordinator", 90, 90, 90, 90, 90)
 
     assert not Rating.objects.exists()
+
+
+def test_after_a_reopen_no_ballot_is_taken_for_a_person_whose_average_was_shown(world) -> None:  # type: ignore[no-untyped-def]
+    """张三's five ballots gave the coordinator his democratic average at the close; one more
+    ballot after a reopen would move it, and the move would tell that ballot. 钱组长 had too
+    few ballots to show anything, so he still takes them (why rounds are reopened)."""
+    found = evaluation_world(world)
+    coordinator = world.users["coordinator"]
+    *cast, spare = issue(found, world, count=6)
+    for code in cast:
+        ballot(found, code, 80, 80, 85, 90, 70)
+    ballot(found, issue(found, world, evaluee=found.evaluee_leader)[0], 80, 80, 80, 80, 80)
+    round_close(actor=coordinator, round=found.round, reason="票已收齐", today=found.today)
+    round_reopen(actor=coordinator, round=found.round, reason="钱组长票数不足")
+    found.round.refresh_from_db()
+    before = (Rating.objects.count(), BallotCode.objects.count())
+
+    sealed = (
+        "张三的民主测评得分已在评分截止时计算，重新开放评分后不再接收其民主测评票，"
+        "以免从得分的变化推知新增选票。"
+    )
+    with pytest.raises(ValidationFailed) as refused:
+        issue(found, world)
+    assert refused.value.detail == {"evaluee": sealed}
+    with pytest.raises(InvalidTransition) as refused_paper:
+        paper(found, world, "coordinator", 90, 90, 90, 90, 90)
+    assert refused_paper.value.message == sealed
+    with pytest.raises(CodeRefused):
+        ballot(found, spare, 90, 90, 90, 90, 90)
+    assert (Rating.objects.count(), BallotCode.objects.count()) == before
+
+    # Codes for everyone go to 钱组长 only, and his ballots are still taken.
+    made = code_issue(actor=coordinator, round=found.round, count=2)
+    assert {code.evaluee_id for code in made} == {found.evaluee_leader.pk}
+    ballot(found, made[0].code, 85, 85, 85, 85, 85)
+    assert Rating.objects.filter(evaluee=found.evaluee_leader).count() == 2

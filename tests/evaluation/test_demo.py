@@ -152,7 +152,7 @@ class TestTheDemo:
         assert codes.filter(used=True).count() == sum(ballots.values())
         assert not codes.filter(used=False, voided=False).exists()
         [flag] = RatingFlag.objects.filter(round=on_duty.result.routine)
-        assert (flag.kind, flag.detail) == (FlagKind.UNIFORM, "一张民主测评票各项均为 90 分")
+        assert (flag.kind, flag.detail) == (FlagKind.UNIFORM, "1 张民主测评票各项同分")
 
     def test_an_objection_was_settled_and_four_people_signed(self, on_duty) -> None:  # type: ignore[no-untyped-def]
         routine = on_duty.result.routine

@@ -15,6 +15,7 @@ from guazhi.evaluation.models import (
     RoundState,
 )
 from guazhi.evaluation.services.results import results_compute
+from tests.evaluation.forms_world import results_world as graded_world
 from tests.evaluation.results_world import ballots, person, rate, results_world
 from tests.pages import as_user, field_error, page
 
@@ -54,7 +55,7 @@ def test_the_coordinator_reads_the_table_once_closed(world, client) -> None:  # 
     # (95.5 × 40 + 90 × 30) / 70 = 93.142… → 93.14
     assert "93.14" in html
     assert "95.50" in html and "90.00" in html
-    assert "5 票" in html
+    assert ">5 票<" in html
     assert "评价主体不全" in html  # no dispatching unit nor group leader rated
     assert "缺派出单位、挂职小组组长" in html
     assert html.count("/result/grade/") == 5
@@ -70,6 +71,35 @@ def test_other_staff_read_nothing_before_the_decision(world, client) -> None:  #
     html = page(client.get(_results(found.round_a)))
     assert "93.14" in html
     assert "/result/grade/" not in html and "评分异常提示" not in html
+
+
+def test_only_the_coordinator_reads_each_rater_roles_score(world, client) -> None:  # type: ignore[no-untyped-def]
+    """A role's score is often one named rater's total (here the host leadership's 95.50):
+    other readers get the score and the grade, not the rater's figure."""
+    found, _others = _scored(world, RoundState.PUBLISHED)
+    table = page(as_user(client, world, "host_leader").get(_results(found.round_a)))
+    assert "93.14" in table and "优秀" in table
+    assert "95.50" not in table and "90.00" not in table and ">5 票<" not in table
+    for role in ("host_leader", "cadre"):
+        html = page(as_user(client, world, role).get(_person_url(found.zhang)))
+        assert "93.14" in html and "95.50" not in html and "<th>评价主体</th>" not in html
+    html = page(as_user(client, world, "coordinator").get(_person_url(found.zhang)))
+    assert "95.50" in html and "90.00" in html
+
+
+def test_a_leader_evaluated_in_the_round_finds_no_own_result_before_publication(
+    world, client
+) -> None:  # type: ignore[no-untyped-def]
+    """The group leader 钱组长 (85.00, 合格) reads his group's results once decided; his own
+    row waits for the publication, as his own page does."""
+    found = graded_world(world, state=RoundState.DECIDED)
+    url = _results(found.round)
+    html = page(as_user(client, world, "group_leader").get(url))
+    assert "张三" in html and "92.50" in html
+    assert "钱组长" not in html and "85.00" not in html
+    EvaluationRound.objects.filter(pk=found.round.pk).update(state=RoundState.PUBLISHED)
+    html = page(client.get(url))
+    assert "钱组长" in html and "85.00" in html
 
 
 def test_the_table_costs_the_same_queries_for_more_people(world, client) -> None:  # type: ignore[no-untyped-def]

@@ -476,6 +476,44 @@ def test_settings_change_while_a_draft_and_only_the_deadline_while_open(world) -
     assert EvaluationRound.objects.get(pk=round.pk).deadline == dt.date(2026, 9, 30)
 
 
+def test_whole_number_settings_are_bounded_with_a_message_naming_the_field(world) -> None:  # type: ignore[no-untyped-def]
+    found = set_up(world)
+    round = create(world, found)
+    settings = {
+        "name": round.name,
+        "period_start": round.period_start,
+        "period_end": round.period_end,
+        "deadline": round.deadline,
+        "evaluated_by": round.evaluated_by,
+        "excellent_quota": 20,
+        "democratic_minimum": 5,
+        "publicity_days": 5,
+    }
+    before = snapshot(round)
+    for field, value, message in (
+        ("democratic_minimum", 40000, "民主测评最少票数不能超过200票。"),
+        ("democratic_minimum", 0, "民主测评最少票数至少为1。"),
+        ("excellent_quota", 101, "优秀比例上限应在0到100之间。"),
+        ("publicity_days", 31, "公示天数应在1到30个工作日之间。"),
+    ):
+        with pytest.raises(ValidationFailed) as refused:
+            round_update(
+                actor=world.users["coordinator"],
+                round=round,
+                today=TODAY,
+                **{**settings, field: value},
+            )
+        assert refused.value.detail == {field: message}
+        assert snapshot(round) == before
+    round_update(
+        actor=world.users["coordinator"],
+        round=round,
+        today=TODAY,
+        **{**settings, "democratic_minimum": 200},
+    )
+    assert EvaluationRound.objects.get(pk=round.pk).democratic_minimum == 200
+
+
 # --- the people evaluated --------------------------------------------------------------------
 
 

@@ -14,7 +14,7 @@ from guazhi.evaluation.models import (
 )
 from guazhi.summaries.models import Summary, SummarySection
 from tests.evaluation.world import evaluation_world
-from tests.pages import as_user, page
+from tests.pages import as_user, field_error, page
 
 
 def test_the_coordinator_creates_a_round_from_the_batch_tab(world, client) -> None:  # type: ignore[no-untyped-def]
@@ -235,3 +235,30 @@ def test_the_round_page_costs_the_same_for_more_people(world, client) -> None:  
         page_text = page(client.get(url))
     assert "新人3" in page_text
     assert len(six.captured_queries) == len(two.captured_queries)
+
+
+def test_the_settings_form_refuses_numbers_beyond_their_bounds_on_the_field(world, client) -> None:  # type: ignore[no-untyped-def]
+    found = evaluation_world(world, state=RoundState.DRAFT)
+    round = found.round
+    url = f"/evaluation/rounds/{round.pk}/settings/"
+    as_user(client, world, "coordinator")
+    form = page(client.get(url))
+    assert 'name="democratic_minimum"' in form and 'max="200"' in form
+    posted = {
+        "name": round.name,
+        "period_start": round.period_start.isoformat(),
+        "period_end": round.period_end.isoformat(),
+        "deadline": round.deadline.isoformat(),
+        "evaluated_by": round.evaluated_by,
+        "excellent_quota": "20",
+        "democratic_minimum": "40000",
+        "publicity_days": "5",
+    }
+    response = client.post(url, posted)
+    assert response.status_code == 200
+    assert field_error("democratic_minimum", "确保该值小于或等于200。") in page(response)
+    for field, value in (("excellent_quota", "101"), ("publicity_days", "31")):
+        response = client.post(url, {**posted, "democratic_minimum": "5", field: value})
+        limit = "100" if field == "excellent_quota" else "30"
+        assert field_error(field, f"确保该值小于或等于{limit}。") in page(response)
+    assert EvaluationRound.objects.get(pk=round.pk).democratic_minimum == 5

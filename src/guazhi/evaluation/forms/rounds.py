@@ -22,7 +22,10 @@ from guazhi.evaluation.models import (
     RoundKind,
 )
 from guazhi.evaluation.services.rounds import (
+    DEMOCRATIC_MINIMUM_MAX,
+    EXCELLENT_QUOTA_MAX,
     NAME_MAX_LENGTH,
+    PUBLICITY_DAYS_MAX,
     REASON_MAX_LENGTH,
     SELF_ASSESSMENT_MAX_LENGTH,
     CriterionRow,
@@ -54,12 +57,14 @@ def _weight(label: Any, *, group: str) -> forms.DecimalField:
     )
 
 
-def _whole(label: Any, *, help_text: Any = "") -> forms.IntegerField:
+def _whole(label: Any, *, max_value: int, help_text: Any = "") -> forms.IntegerField:
+    """A whole number from 0 to `max_value` (the service's bound: the form says it first)."""
     return forms.IntegerField(
         label=label,
         help_text=help_text,
         min_value=0,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": "0"}),
+        max_value=max_value,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": "0", "max": str(max_value)}),
     )
 
 
@@ -101,13 +106,16 @@ class RoundSettingsForm(GuazhiForm):
     deadline = date_field(_("评分截止日期"), required=True)
     evaluated_by = forms.ChoiceField(label=_("考核主体"), choices=EvaluatedBy.choices)
     excellent_quota = _whole(
-        _("优秀比例上限（%）"), help_text=_("优秀人数占考核人数的比例上限，通常为15%至20%。")
+        _("优秀比例上限（%）"),
+        max_value=EXCELLENT_QUOTA_MAX,
+        help_text=_("优秀人数占考核人数的比例上限，通常为15%至20%。"),
     )
     democratic_minimum = _whole(
         _("民主测评最少票数"),
+        max_value=DEMOCRATIC_MINIMUM_MAX,
         help_text=_("某人的民主测评票数少于此数时不显示、不计分，以免推知评价人。"),
     )
-    publicity_days = _whole(_("公示天数（工作日）"))
+    publicity_days = _whole(_("公示天数（工作日）"), max_value=PUBLICITY_DAYS_MAX)
 
     def __init__(self, *args: Any, round: EvaluationRound, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {field: getattr(round, field) for field in self.base_fields})

@@ -5,8 +5,10 @@ Democratic results (民主测评) follow one rule wherever they are shown (the r
 at least `round.democratic_minimum` ballots were given for them. Below the minimum nothing is
 shown, not even per criterion, so no one can be singled out; while ballots still come in,
 nothing either, because a figure that moves with each ballot would give away the last one's
-scores (compare the average before and after it). The number of ballots is shown: it says
-nothing about what anyone gave.
+scores (compare the average before and after it). For the same reason a round reopened takes
+no more ballots for a person whose figures were shown at its close
+(services.ratings.democratic_sealed), so closing it again cannot move them. The number of
+ballots is shown: it says nothing about what anyone gave.
 """
 
 import datetime as dt

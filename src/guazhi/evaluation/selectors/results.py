@@ -5,7 +5,8 @@ Who reads what (the scope rules themselves are selectors/scope.py):
 - the coordinators over the batch read the whole table from the moment the round closes (the
   results computed, the committee's grades being prepared), the flags and the objections;
 - other staff read the rows of the people their roles reach once the round is decided;
-- the person reads their own result once it is published (`can_see_result`);
+- the person reads their own result once it is published (`can_see_result`), also when a
+  staff role of theirs reaches the table (`result_rows`);
 - the publicity (the people given the top grade, with the period) is read by the batch's
   staff and cadres once the round is published, and they may raise objections during it.
 
@@ -116,12 +117,17 @@ def quota_use(round: EvaluationRound) -> QuotaUse:
 
 
 def result_rows(*, actor: Any, round: EvaluationRound) -> QuerySet[Evaluee]:
-    """The evaluees the actor reads in the round's table, best first (no score last)."""
-    return (
-        evaluee_queryset(actor, round=round)
-        .select_related("assignment__cadre", "assignment__host_unit", "assignment__home_unit")
-        .order_by(F("rank").asc(nulls_last=True), "assignment__cadre__name_pinyin", "pk")
-    )
+    """The evaluees the actor reads in the round's table, best first (no score last).
+
+    A reader evaluated in the round themselves (a group leader who is a seconded cadre) does
+    not find their own row before publication, as `can_see_result` rules for the person
+    whatever staff role they hold."""
+    found = evaluee_queryset(actor, round=round)
+    if round.state != RoundState.PUBLISHED and actor.pk:
+        found = found.exclude(assignment__cadre__user_id=actor.pk)
+    return found.select_related(
+        "assignment__cadre", "assignment__host_unit", "assignment__home_unit"
+    ).order_by(F("rank").asc(nulls_last=True), "assignment__cadre__name_pinyin", "pk")
 
 
 def ballot_counts(evaluee_ids: Iterable[int]) -> dict[int, int]:

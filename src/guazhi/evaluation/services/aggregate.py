@@ -25,7 +25,11 @@ The rules, decided here (tests/evaluation/test_aggregate*.py computes them by ha
   rebuilds the flags; a flag already checked (核实) for the same rating and kind stays checked.
 
 Flags (RatingFlag, for the coordinator; democratic ballots are flagged as ballots only):
-- UNIFORM: a rating whose items all have the same score (Rating.uniform).
+- UNIFORM: a named rater's rating whose items all have the same score (Rating.uniform), with
+  that score. For democratic ballots, one flag per person saying how many of their ballots
+  have every item the same, never the score, and only for a person with at least
+  round.democratic_minimum ballots: below it the flag (or its score) would tell a single
+  ballot's content, which the minimum exists to hide.
 - LENIENT / SEVERE: a named rater (host leadership, dispatching unit, group leader) whose
   totals are, on average over the people they rated, at least LENIENCY_POINTS above (below)
   the average of every other rating of the same people, over at least LENIENCY_MIN_PEOPLE
@@ -68,7 +72,7 @@ from guazhi.evaluation.services.grading import (
 LENIENCY_POINTS = Decimal("15")
 LENIENCY_MIN_PEOPLE = 2
 UNIFORM_DETAIL = gettext_noop("各项均为 %(score)s 分")
-UNIFORM_BALLOT_DETAIL = gettext_noop("一张民主测评票各项均为 %(score)s 分")
+UNIFORM_BALLOTS_DETAIL = gettext_noop("%(n)s 张民主测评票各项同分")
 LENIENT_DETAIL = gettext_noop("对 %(n)s 人的评分平均比其他评分高 %(gap)s 分")
 SEVERE_DETAIL = gettext_noop("对 %(n)s 人的评分平均比其他评分低 %(gap)s 分")
 UPDATE_BATCH = 1000  # rows per executemany
@@ -208,18 +212,42 @@ class FlagRow:
     detail: str
 
 
+def _uniform_named_flags(round: EvaluationRound) -> list[FlagRow]:
+    uniform = Rating.objects.filter(evaluee__round=round, uniform=True, rater__isnull=False)
+    flags = []
+    for pk, total in uniform.values_list("pk", "total").order_by("pk"):
+        # With criteria weights summing to 100, the total of a uniform rating is that score.
+        score = f"{Decimal(total).normalize():f}"
+        flags.append(FlagRow(pk, FlagKind.UNIFORM, _chinese(UNIFORM_DETAIL, score=score)))
+    return flags
+
+
+def _uniform_ballot_flags(
+    round: EvaluationRound, sums: Mapping[int, Mapping[str, tuple[Decimal, int]]]
+) -> list[FlagRow]:
+    """One flag per person with enough ballots, counting their uniform ballots; no score."""
+    counted = {
+        evaluee_id
+        for evaluee_id, roles in sums.items()
+        if roles.get(RaterRole.DEMOCRATIC, (Decimal(0), 0))[1] >= round.democratic_minimum
+    }
+    uniform: dict[int, list[int]] = defaultdict(list)
+    for pk, evaluee_id in Rating.objects.filter(
+        evaluee_id__in=sorted(counted), rater_role=RaterRole.DEMOCRATIC, uniform=True
+    ).values_list("pk", "evaluee_id"):
+        uniform[evaluee_id].append(pk)
+    # The flag hangs on the person's lowest ballot key: keys are drawn at random, so it tells
+    # nothing, and it stays the same when recomputed (so a checked flag stays checked).
+    return [
+        FlagRow(min(pks), FlagKind.UNIFORM, _chinese(UNIFORM_BALLOTS_DETAIL, n=len(pks)))
+        for _evaluee_id, pks in sorted(uniform.items())
+    ]
+
+
 def _flag_rows(
     round: EvaluationRound, sums: Mapping[int, Mapping[str, tuple[Decimal, int]]]
 ) -> list[FlagRow]:
-    flags: list[FlagRow] = []
-    uniform = Rating.objects.filter(evaluee__round=round, uniform=True).values_list(
-        "pk", "rater_id", "total"
-    )
-    for pk, rater_id, total in uniform.order_by("pk"):
-        # With criteria weights summing to 100, the total of a uniform rating is that score.
-        score = f"{Decimal(total).normalize():f}"
-        text = UNIFORM_DETAIL if rater_id is not None else UNIFORM_BALLOT_DETAIL
-        flags.append(FlagRow(pk, FlagKind.UNIFORM, _chinese(text, score=score)))
+    flags = _uniform_named_flags(round) + _uniform_ballot_flags(round, sums)
     person_totals = {
         evaluee_id: (
             sum((total for total, _n in roles.values()), Decimal(0)),

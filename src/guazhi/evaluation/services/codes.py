@@ -8,6 +8,8 @@ transaction, under a lock, so two submissions at the same moment give one ballot
 the ballot to its code (services.ratings.store_ballot), and the audit event of a code ballot
 names nobody and no address. A wrong, used or voided code, or a round no longer taking ballots,
 all get the same answer, so nobody learns which codes exist or were used by trying them.
+After a reopen, no code works or is issued for a person whose democratic figures were computed
+at the close (services.ratings.democratic_sealed says why).
 
 Codes are 8 characters from an alphabet without 0/O and 1/I (printed as ABCD-EFGH), about 10^12
 possibilities; with the form's guess throttle (views.codes) guessing one is hopeless.
@@ -30,8 +32,11 @@ from guazhi.evaluation.services.ratings import (
     check_open,
     check_scores,
     democratic_open,
+    democratic_sealed,
     lock_round,
     round_criteria,
+    sealed_evaluees,
+    sealed_message,
     store_ballot,
 )
 
@@ -109,11 +114,15 @@ def code_issue(
                 _("“%(round)s”当前为“%(state)s”，不能发放测评码。")
                 % {"round": locked.name, "state": locked.get_state_display()}
             )
-        people = (
-            [evaluee]
-            if evaluee is not None
-            else list(Evaluee.objects.filter(round=round).order_by("id"))
-        )
+        if evaluee is not None and democratic_sealed(evaluee):
+            message = sealed_message(evaluee)
+            raise ValidationFailed(message, detail={"evaluee": message})
+        # Issuing for everyone passes over the people taking no more ballots after a reopen.
+        people = [evaluee] if evaluee is not None else _open_people(round)
+        if not people and Evaluee.objects.filter(round=round).exists():
+            raise ValidationFailed(
+                _("本轮所有人员的民主测评得分均已在评分截止时计算，重新开放评分后不再发放测评码。")
+            )
         if not people:
             raise ValidationFailed(_("本轮考核还没有考核对象。"))
         if count * len(people) > MAX_CODES_AT_ONCE:
@@ -132,6 +141,12 @@ def code_issue(
             },
         )
     return codes
+
+
+def _open_people(round: EvaluationRound) -> list[Evaluee]:
+    """The round's people who still take democratic ballots (see `democratic_sealed`)."""
+    sealed = sealed_evaluees().filter(round=round).values("pk")
+    return list(Evaluee.objects.filter(round=round).exclude(pk__in=sealed).order_by("id"))
 
 
 def _issue(round: EvaluationRound, people: list[Evaluee], count: int) -> list[BallotCode]:
@@ -227,6 +242,8 @@ def code_usable(*, code: str, today: dt.date | None = None) -> BallotCode:
     round = found.round
     if round.state != RoundState.OPEN or today > round.deadline or not democratic_open(round):
         raise CodeRefused()
+    if democratic_sealed(found.evaluee):
+        raise CodeRefused()
     return found
 
 
@@ -250,7 +267,7 @@ def ballot_submit_code(
             .filter(pk=found.pk, used=False, voided=False)
             .first()
         )
-        if spent is None:
+        if spent is None or democratic_sealed(found.evaluee):
             raise CodeRefused()
         spent.used = True
         spent.save(update_fields=["used"])

@@ -243,6 +243,30 @@ def democratic_open(round: EvaluationRound) -> bool:
     return role_weight(round, RaterRole.DEMOCRATIC) > 0
 
 
+def democratic_sealed(evaluee: Evaluee) -> bool:
+    """Whether the person's democratic figures were computed at a close of the round (they
+    had the minimum of ballots), read afresh: call it holding the round's lock.
+
+    Once the coordinator has seen a person's democratic average, a round reopened must take
+    no more ballots for that person: closing again would show a new average, and the change
+    gives away what the new ballots said (one new code, one exposed ballot). Refusing them is
+    the simplest sound rule; people who were below the minimum showed nothing, so their
+    ballots are still welcome, which is usually why a round is reopened."""
+    return sealed_evaluees().filter(pk=evaluee.pk).exists()
+
+
+def sealed_evaluees() -> models.QuerySet[Evaluee]:
+    """The people whose democratic figures were computed at a close (`democratic_sealed`)."""
+    return Evaluee.objects.filter(role_scores__has_key=RaterRole.DEMOCRATIC)
+
+
+def sealed_message(evaluee: Evaluee) -> str:
+    return _(
+        "%(person)s的民主测评得分已在评分截止时计算，重新开放评分后不再接收其民主测评票，"
+        "以免从得分的变化推知新增选票。"
+    ) % {"person": _person(evaluee)}
+
+
 def _unordered_pks(model: type[models.Model], count: int) -> list[int]:
     """`count` unused primary keys drawn at random (see `store_ballot`)."""
     while True:
@@ -299,7 +323,8 @@ def ballot_submit_paper(
     today: dt.date | None = None,
 ) -> Rating:
     """A paper ballot of the democratic evaluation, keyed in by a coordinator over the batch
-    while the round is open (the deadline is the voters', not the keying's). Audited as
+    while the round is open (the deadline is the voters', not the keying's), not for a person
+    whose democratic figures were shown before a reopen (`democratic_sealed`). Audited as
     录入纸质票 by the coordinator, with nothing about the voter."""
     today = today or timezone.localdate()
     round = evaluee.round
@@ -310,6 +335,8 @@ def ballot_submit_paper(
     checked, comment = check_scores(round_criteria(round), scores, comment)
     with transaction.atomic():
         check_open(lock_round(round), today, deadline=False)
+        if democratic_sealed(evaluee):
+            raise InvalidTransition(sealed_message(evaluee))
         rating = store_ballot(
             evaluee=evaluee, source=RatingSource.PAPER, scores=checked, comment=comment, day=today
         )

@@ -66,6 +66,12 @@ CENTS = Decimal("0.01")
 NAME_MAX_LENGTH = 100
 REASON_MAX_LENGTH = 500
 SELF_ASSESSMENT_MAX_LENGTH = 10_000
+# Upper bounds of the round's whole-number settings (the form offers the same): a share in
+# percent; a minimum of ballots no host unit's colleagues exceed (and far below what the
+# column holds, so a typo is a message, not a database error); the publicity's working days.
+EXCELLENT_QUOTA_MAX = 100
+DEMOCRATIC_MINIMUM_MAX = 200
+PUBLICITY_DAYS_MAX = 30
 # Rounds are set up for a batch whose people are (or were) on duty.
 ROUND_BATCH_STATES = (
     BatchState.TRAINING,
@@ -358,11 +364,16 @@ def round_update(
     name = _clean_name(name)
     if evaluated_by not in EvaluatedBy.values:
         raise _invalid("evaluated_by", _("请选择考核主体。"))
-    if not 0 <= excellent_quota <= 100:
+    if not 0 <= excellent_quota <= EXCELLENT_QUOTA_MAX:
         raise _invalid("excellent_quota", _("优秀比例上限应在0到100之间。"))
     if democratic_minimum < 1:
         raise _invalid("democratic_minimum", _("民主测评最少票数至少为1。"))
-    if not 1 <= publicity_days <= 30:
+    if democratic_minimum > DEMOCRATIC_MINIMUM_MAX:
+        raise _invalid(
+            "democratic_minimum",
+            _("民主测评最少票数不能超过%(n)s票。") % {"n": DEMOCRATIC_MINIMUM_MAX},
+        )
+    if not 1 <= publicity_days <= PUBLICITY_DAYS_MAX:
         raise _invalid("publicity_days", _("公示天数应在1到30个工作日之间。"))
     values = {
         "name": name,
@@ -780,7 +791,9 @@ def round_close(
 
 def round_reopen(*, actor: Any, round: EvaluationRound, reason: str) -> EvaluationRound:
     """Closed → open again, with the reason (ballots missing, a deadline too short); the
-    results are computed again when it closes. Raters are told."""
+    results are computed again when it closes. Raters are told. People whose democratic
+    figures the close computed take no more democratic ballots (services.ratings
+    .democratic_sealed says why); those below the minimum still do."""
     _check_manager(actor, round)
     reason = _clean_reason(reason)
     if not reason:

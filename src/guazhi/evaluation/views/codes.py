@@ -94,6 +94,13 @@ def code_issue(request: HttpRequest, round_pk: int) -> HttpResponse:
         ngettext("已发放 %(n)s 个测评码。", "已发放 %(n)s 个测评码。", len(codes))
         % {"n": len(codes)},
     )
+    passed_over = len(evaluees) - len({code.evaluee_id for code in codes})
+    if evaluee is None and passed_over:
+        messages.info(
+            request,
+            gettext("%(n)s 人的民主测评得分已在评分截止时计算，不再向其发放测评码。")
+            % {"n": passed_over},
+        )
     sheet = reverse("evaluation:code_sheet", kwargs={"round_pk": round.pk})
     return redirect(f"{sheet}?evaluee={evaluee.pk}" if evaluee is not None else sheet)
 

@@ -77,8 +77,9 @@ class ResultRow:
     acknowledgement: selectors.Acknowledgement | None
 
 
-def _rows(evaluees: list[Evaluee], roles: list[str]) -> list[ResultRow]:
-    counts = selectors.ballot_counts(evaluee.pk for evaluee in evaluees)
+def _rows(evaluees: list[Evaluee], roles: list[str], *, per_role: bool) -> list[ResultRow]:
+    """The rows as shown; the per-role cells only when `per_role` (see `_per_role`)."""
+    counts = selectors.ballot_counts(evaluee.pk for evaluee in evaluees) if per_role else {}
     labels = {role: str(RaterRole(role).label) for role in roles}
     return [
         ResultRow(
@@ -91,6 +92,7 @@ def _rows(evaluees: list[Evaluee], roles: list[str]) -> list[ResultRow]:
                     counts.get(evaluee.pk, 0) if role == RaterRole.DEMOCRATIC else None,
                 )
                 for role in roles
+                if per_role
             ],
             missing=[labels[role] for role in selectors.missing_roles(evaluee, roles)],
             grade=evaluee.grade,
@@ -98,6 +100,13 @@ def _rows(evaluees: list[Evaluee], roles: list[str]) -> list[ResultRow]:
         )
         for evaluee in evaluees
     ]
+
+
+def _per_role(actor: Any, round: EvaluationRound) -> bool:
+    """Whether the reader sees each rater role's score: only who manages the round. A role's
+    score is often one named rater's total (a group has one leader, a unit one rating), so
+    anyone else would read that rater's exact rating; they see the score and the grade."""
+    return can_manage_round(actor=actor, round=round)
 
 
 def _helpers() -> dict[str, Any]:
@@ -131,10 +140,11 @@ def _results_page(
         page = Paginator(selectors.result_rows(actor=actor, round=round), PAGE_SIZE).get_page(
             request.GET.get("page")
         )
+        per_role = _per_role(actor, round)
         context.update(
             page=page,
-            rows=_rows(list(page.object_list), roles),
-            role_labels=[str(RaterRole(role).label) for role in roles],
+            rows=_rows(list(page.object_list), roles, per_role=per_role),
+            role_labels=[str(RaterRole(role).label) for role in roles if per_role],
             quota=selectors.quota_use(round),
             decision=CommitteeDecision.objects.filter(round=round).first(),
         )
@@ -329,7 +339,7 @@ def result_adjust(request: HttpRequest, evaluee_pk: int) -> HttpResponse:
         {
             "round": round,
             "evaluee": evaluee,
-            "row": _rows([evaluee], roles)[0],
+            "row": _rows([evaluee], roles, per_role=True)[0],
             "form": form if editable else None,
             **_helpers(),
         },
@@ -372,7 +382,7 @@ def _person_page(
     if visible:
         roles = selectors.weighted_roles(round)
         context.update(
-            row=_rows([evaluee], roles)[0],
+            row=_rows([evaluee], roles, per_role=_per_role(actor, round))[0],
             grade=selectors.decided_grade(evaluee),
             acknowledgement=selectors.acknowledgement_of(evaluee),
         )
