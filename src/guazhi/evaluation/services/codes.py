@@ -278,11 +278,8 @@ def ballot_submit_code(
             comment=comment,
             day=today,
         )
-        # No actor, no address, no ballot: only that a ballot was cast for this person.
-        audit_record(
-            action="ballot.code",
-            actor=None,
-            obj=found.evaluee,
-            detail={"person": found.evaluee.assignment.cadre.name},
-            anonymous=True,
-        )
+        # No actor, no address, no ballot, and not the person either: the event's time is to
+        # the second, and "a ballot for 张三 at 10:32:15" would tie the one ballot cast for
+        # them that day to a moment, so to the web server's log of who sent it. Only that a
+        # ballot was cast in the round.
+        audit_record(action="ballot.code", actor=None, obj=found.round, anonymous=True)
