@@ -469,15 +469,15 @@ def duty_overview(
     # Drafts (leave, reports) are the person's alone: nobody else counts them nor sees a
     # draft's dates as the latest.
     own = is_own(actor=actor, assignment=assignment)
-    leave = LeaveRequest.objects.filter(assignment=assignment)
+    requests = LeaveRequest.objects.filter(assignment=assignment)
     reports = PeriodicReport.objects.filter(assignment=assignment)
     if not own:
-        leave = leave.exclude(state=LeaveState.DRAFT)
+        requests = requests.exclude(state=LeaveState.DRAFT)
         reports = reports.exclude(state=ReportState.DRAFT)
     summaries = {
         "leave": summary(
             "leave",
-            leave,
+            requests,
             Q(state=LeaveState.PENDING),
             "start_date",
         ),
