@@ -10,7 +10,8 @@ from openpyxl import load_workbook
 
 from guazhi.core.models import AuditEvent, Job
 from guazhi.orgs import imports
-from guazhi.orgs.models import CadreProfile
+from guazhi.orgs.models import CadreProfile, Role, RoleAssignment
+from guazhi.orgs.services.accounts import role_revoke
 from tests.factories import CadreFactory
 from tests.orgs.workbooks import CADRE_HEADERS, XLSX, cadre_row, upload, workbook
 
@@ -282,6 +283,24 @@ def test_exporting_starts_a_job_whose_file_downloads_and_is_audited(
     assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["张三"]
     event = AuditEvent.objects.get(action="export.download")
     assert (event.actor, event.object_id, event.detail["rows"]) == (dispatch_admin, str(job.pk), 1)
+
+
+def test_an_export_file_goes_with_the_role_that_made_it(
+    client, world, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    dispatch_admin = world.users["dispatch_admin"]
+    client.force_login(dispatch_admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("orgs:cadre_export"), {"q": ""})
+    job = Job.objects.get()
+    download_url = reverse("core:job_download", kwargs={"job_pk": job.pk})
+    grant = RoleAssignment.objects.get(user=dispatch_admin, role=Role.DISPATCH_ADMIN)
+    role_revoke(actor=world.users["admin"], assignment=grant)
+
+    # Still signed in without the role: the job is still theirs to see, its file no longer.
+    assert client.get(job_url(job)).status_code == 200
+    assert client.get(download_url).status_code == 404
+    assert not AuditEvent.objects.filter(action="export.download").exists()
 
 
 def test_exporting_is_not_started_by_a_get(client, world) -> None:  # type: ignore[no-untyped-def]

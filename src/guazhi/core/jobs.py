@@ -51,17 +51,23 @@ class JobKind:
     kind: str
     label: str | Promise
     handler: Handler
+    # The roles that may start the job (the starting view's), asked again when its file is
+    # downloaded: an export holds what the role let its owner read, and a role revoked since
+    # takes the file with it. Empty: any owner (a job without a file, an import's report).
+    roles: tuple[str, ...] = ()
 
 
 _registry: dict[str, JobKind] = {}
 _discovered = False
 
 
-def job_kind(kind: str, *, label: str | Promise) -> Callable[[Handler], Handler]:
-    """Register the decorated function as the handler of `kind`."""
+def job_kind(
+    kind: str, *, label: str | Promise, roles: tuple[str, ...] = ()
+) -> Callable[[Handler], Handler]:
+    """Register the decorated function as the handler of `kind` (`roles`: see JobKind)."""
 
     def decorator(handler: Handler) -> Handler:
-        _registry[kind] = JobKind(kind, label, handler)
+        _registry[kind] = JobKind(kind, label, handler, tuple(roles))
         return handler
 
     return decorator

@@ -30,7 +30,7 @@ from guazhi.duty.selectors.attendance import (
     batch_leave_types,
 )
 from guazhi.duty.selectors.scope import duty_assignment_queryset
-from guazhi.programmes.selectors.scope import access_batch
+from guazhi.programmes.selectors.scope import BATCH_STAFF_ROLES, access_batch
 
 ATTENDANCE_EXPORT = "duty_attendance_export"
 LEDGER_EXPORT = "duty_ledger_export"
@@ -41,7 +41,7 @@ def _store(job: Job, content: bytes, filename: str, rows: int) -> dict[str, Any]
     return {"file": stored, "filename": filename, "rows": rows}
 
 
-@job_kind(ATTENDANCE_EXPORT, label=gettext_lazy("导出考勤月报"))
+@job_kind(ATTENDANCE_EXPORT, label=gettext_lazy("导出考勤月报"), roles=BATCH_STAFF_ROLES)
 def attendance_export_job(job: Job, progress: Progress) -> dict[str, Any]:
     actor = job.owner
     batch = access_batch(actor=actor, pk=int(job.params["batch"]))
@@ -65,7 +65,7 @@ def attendance_export_job(job: Job, progress: Progress) -> dict[str, Any]:
     return _store(job, content, filename, len(figures))
 
 
-@job_kind(LEDGER_EXPORT, label=gettext_lazy("导出假期台账"))
+@job_kind(LEDGER_EXPORT, label=gettext_lazy("导出假期台账"), roles=BATCH_STAFF_ROLES)
 def ledger_export_job(job: Job, progress: Progress) -> dict[str, Any]:
     actor = job.owner
     batch = access_batch(actor=actor, pk=int(job.params["batch"]))

@@ -32,6 +32,7 @@ from guazhi.evaluation.documents import (
 from guazhi.evaluation.models import Evaluee
 from guazhi.evaluation.selectors.forms import form_evaluees
 from guazhi.evaluation.selectors.scope import access_round
+from guazhi.orgs.models import Role
 
 EVALUATION_FORMS = "evaluation_forms"
 # People are read (and their forms' texts loaded) this many at a time.
@@ -44,7 +45,7 @@ def zip_entry_name(evaluee: Evaluee, kind: str, taken: set[str]) -> str:
     return unique_entry_name(form_filename(evaluee, kind), evaluee.assignment.host_unit.name, taken)
 
 
-@job_kind(EVALUATION_FORMS, label=gettext_lazy("导出考核表（Word）"))
+@job_kind(EVALUATION_FORMS, label=gettext_lazy("导出考核表（Word）"), roles=(Role.COORDINATOR,))
 def evaluation_forms_job(job: Job, progress: Progress) -> dict[str, Any]:
     actor = job.owner
     round = access_round(actor=actor, pk=int(job.params["round"]), manage=True)

@@ -18,6 +18,8 @@ from guazhi.orgs.models import Role, RoleAssignment
 SENSITIVE_DATA_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR, Role.DISPATCH_ADMIN})
 # Roles that see the personnel roster of the units in their scope.
 ROSTER_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR, Role.DISPATCH_ADMIN})
+# Roles that import and export the roster (admins hold every role).
+ROSTER_KEEPERS = (Role.COORDINATOR, Role.DISPATCH_ADMIN)
 
 
 @dataclass(frozen=True)

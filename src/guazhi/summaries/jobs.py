@@ -21,7 +21,7 @@ from guazhi.core.errors import ValidationFailed
 from guazhi.core.i18n import Message
 from guazhi.core.jobs import Progress, job_files_dir, job_kind, job_language
 from guazhi.core.models import Job
-from guazhi.programmes.selectors.scope import access_batch
+from guazhi.programmes.selectors.scope import BATCH_STAFF_ROLES, access_batch
 from guazhi.summaries.documents import safe_filename, summary_docx_bytes, summary_filename
 from guazhi.summaries.models import Summary
 from guazhi.summaries.selectors.exports import summaries_for_export
@@ -37,7 +37,7 @@ def zip_entry_name(summary: Summary, taken: set[str]) -> str:
     return unique_entry_name(summary_filename(summary), summary.assignment.host_unit.name, taken)
 
 
-@job_kind(SUMMARIES_EXPORT, label=gettext_lazy("导出挂职总结（Word）"))
+@job_kind(SUMMARIES_EXPORT, label=gettext_lazy("导出挂职总结（Word）"), roles=BATCH_STAFF_ROLES)
 def summaries_export_job(job: Job, progress: Progress) -> dict[str, Any]:
     actor = job.owner
     batch = access_batch(actor=actor, pk=int(job.params["batch"]))

@@ -10,11 +10,12 @@ from django.shortcuts import redirect
 
 from guazhi.core.audit import audit_record
 from guazhi.core.errors import NotFound
-from guazhi.core.jobs import access_job, job_failure, job_kind_label
+from guazhi.core.jobs import access_job, job_failure, job_kind_get, job_kind_label
 from guazhi.core.models import Job
 from guazhi.core.rendering import render_page
 from guazhi.core.spreadsheets import XLSX_CONTENT_TYPE, attachment_header
 from guazhi.orgs.access import ANY_ROLE, roles_required
+from guazhi.orgs.scopes import scopes_of
 
 
 @roles_required(ANY_ROLE)
@@ -35,6 +36,12 @@ def job_detail(request: HttpRequest, job_pk: uuid.UUID) -> HttpResponse:
     )
 
 
+def _still_entitled(request: HttpRequest, job: Job) -> bool:
+    """The owner still holds a role that may start the job (JobKind.roles)."""
+    found = job_kind_get(job.kind)
+    return found is None or not found.roles or scopes_of(request.user).has(*found.roles)
+
+
 @roles_required(ANY_ROLE)
 def job_download(request: HttpRequest, job_pk: uuid.UUID) -> HttpResponseBase:
     job = access_job(actor=request.user, pk=job_pk)
@@ -42,7 +49,7 @@ def job_download(request: HttpRequest, job_pk: uuid.UUID) -> HttpResponseBase:
         # Not ready yet (a link followed too early): the job's page shows how far it has got.
         return redirect("core:job_detail", job_pk=job.pk)
     name = job.result.get("file") if job.state == Job.State.SUCCEEDED else None
-    if not name or not default_storage.exists(name):
+    if not name or not default_storage.exists(name) or not _still_entitled(request, job):
         raise NotFound()
     filename = job.result.get("filename") or "export.xlsx"
     # Taking personal data out of the system is what an auditor asks about: record each download.

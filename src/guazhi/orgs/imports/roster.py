@@ -38,7 +38,7 @@ from guazhi.orgs.imports.columns import (
 )
 from guazhi.orgs.imports.index import UnitIndex, roster_units
 from guazhi.orgs.models import CadreProfile, CadreRelative, Organisation, User
-from guazhi.orgs.scopes import ROSTER_ROLES, scopes_of
+from guazhi.orgs.scopes import ROSTER_KEEPERS, ROSTER_ROLES, scopes_of
 
 CADRE_IMPORT = "orgs.cadre_import"
 CADRE_EXPORT = "orgs.cadre_export"
@@ -345,7 +345,7 @@ def cadre_export_rows(
         }
 
 
-@job_kind(CADRE_EXPORT, label=gettext_lazy("导出干部名册"))
+@job_kind(CADRE_EXPORT, label=gettext_lazy("导出干部名册"), roles=ROSTER_KEEPERS)
 def cadre_export_job(job: Job, progress: Progress) -> dict[str, Any]:
     actor = job.owner
     cadres = selectors.cadre_list(actor=actor, query=job.params.get("query", ""))

@@ -29,9 +29,9 @@ from guazhi.core.spreadsheets import (
 from guazhi.orgs import imports
 from guazhi.orgs.access import acting_user, roles_required
 from guazhi.orgs.models import Role, User
+from guazhi.orgs.scopes import ROSTER_KEEPERS
 
 UNIT_IMPORTERS = (Role.COORDINATOR,)
-ROSTER_KEEPERS = (Role.COORDINATOR, Role.DISPATCH_ADMIN)
 
 
 class XlsxUploadForm(GuazhiForm):
