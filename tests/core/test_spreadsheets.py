@@ -193,6 +193,26 @@ def test_whole_numbers_read_as_text_lose_the_decimal_point() -> None:
     assert sheet.rows[0].values["code"] == "360403"
 
 
+def damaged(source: io.BytesIO, member: str, cut: int) -> io.BytesIO:
+    """The workbook with `member` cut short after `cut` bytes, the zip itself sound."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(out, "w") as copy:
+        for item in original.infolist():
+            data = original.read(item.filename)
+            copy.writestr(item, data[:cut] if item.filename == member else data)
+    out.seek(0)
+    return out
+
+
+def test_a_workbook_whose_sheet_is_cut_short_is_refused_in_chinese() -> None:
+    source = xlsx([["日期", "类型"], *[["2027-01-01", "休息"]] * 50])
+    with pytest.raises(ValidationFailed) as error:
+        sheet_read(damaged(source, "xl/worksheets/sheet1.xml", 900), SPEC)
+    assert error.value.message == (
+        "文件已损坏，无法读出工作表的内容，请用 Excel 打开后另存为 .xlsx 再上传。"
+    )
+
+
 def test_a_file_that_is_not_a_workbook_is_refused_in_chinese() -> None:
     with pytest.raises(ValidationFailed) as error:
         sheet_read(io.BytesIO(b"name,date\n"), SPEC)

@@ -18,10 +18,12 @@ import datetime as dt
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any, Protocol
 from urllib.parse import quote
+from xml.etree.ElementTree import ParseError
 
 from django.db import transaction
 from django.http import HttpResponse
@@ -233,6 +235,11 @@ def _is_empty(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+# What a damaged sheet raises while it is read: broken XML, a member missing from the zip or
+# failing its checksum, a compressed stream cut short.
+_DAMAGED = (ParseError, zipfile.BadZipFile, zlib.error, EOFError, KeyError)
+
+
 def sheet_read(source: str | IO[bytes], spec: SheetSpec) -> Sheet:
     """Every non-empty data row of the first sheet, parsed, with the problems of its cells
     (unreadable, empty but required, too many rows) for the caller to report with its own.
@@ -266,6 +273,12 @@ def sheet_read(source: str | IO[bytes], spec: SheetSpec) -> Sheet:
         if problems:
             raise SheetInvalid(problems, spec)
         rows = _rows(spec, lines, header_number, positions, problems)
+    except _DAMAGED as error:
+        # Read only, openpyxl opens the sheet itself while its rows are read: a file whose
+        # sheet is cut short or corrupt passes load_workbook and breaks here.
+        raise ValidationFailed(
+            _("文件已损坏，无法读出工作表的内容，请用 Excel 打开后另存为 .xlsx 再上传。")
+        ) from error
     finally:
         workbook.close()
     return Sheet(rows, frozenset(column.field for column in positions.values()), problems)
