@@ -11,6 +11,7 @@ from guazhi.programmes.models import Assignment, AssignmentState, Group
 from guazhi.programmes.services.groups import group_create
 from guazhi.programmes.services.selection import assignment_cancel
 from tests.factories import grant
+from tests.pages import as_user
 from tests.programmes.test_group_services import leader_grants, people, state
 
 
@@ -121,3 +122,25 @@ def test_others_see_no_cancel_form_on_the_persons_page(world, client):  # type: 
     client.force_login(world.users["host_leader"])
     html = client.get(detail_url(p.liu)).content.decode()
     assert reverse("programmes:assignment_cancel", kwargs={"assignment_pk": p.liu.pk}) not in html
+
+
+# Who reads why -------------------------------------------------------------------------------
+
+UPHELD = "公示期间反映的问题经核查属实：该同志在原单位受到诫勉谈话，未如实报告。"
+
+
+def test_only_the_batchs_managers_and_the_person_read_why_they_were_taken_off(world, client):  # type: ignore[no-untyped-def]
+    """The reason is as private as the timeline line that says it (managers only): the host
+    unit, the dispatching unit and the group leader learn that the person was taken off the
+    list, on the page and in its history, not what an objection found."""
+    p = people(world)
+    assignment_cancel(actor=world.users["coordinator"], assignment=p.zhang, reason=UPHELD)
+    for role in ("host_leader", "dispatch_admin", "group_leader"):
+        html = as_user(client, world, role).get(detail_url(p.zhang)).content.decode()
+        assert ">已取消</span>" in html, role
+        assert "→ 已取消</div>" in html, role  # the history says it happened
+        assert "诫勉" not in html and "取消原因" not in html, role
+    for role in ("coordinator", "cadre"):  # the batch's manager; 张三 reading their own record
+        html = as_user(client, world, role).get(detail_url(p.zhang)).content.decode()
+        assert f"<dt>取消原因</dt><dd>{UPHELD}</dd>" in html, role
+        assert f"<div>取消原因：— → {UPHELD}</div>" in html, role

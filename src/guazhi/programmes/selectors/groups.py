@@ -37,6 +37,7 @@ from guazhi.programmes.selectors.scope import (
     access_batch,
     assignment_queryset,
     batch_queryset,
+    cadre_profile_for,
     can_manage_batch,
 )
 
@@ -84,6 +85,17 @@ def access_assignment_for_duty(*, actor, pk: int) -> Assignment:  # type: ignore
     return assignment
 
 
+def can_read_cancelled_reason(*, actor, assignment: Assignment) -> bool:  # type: ignore[no-untyped-def]
+    """Why someone was taken off the list (failed vetting, an upheld objection's finding) is
+    for the batch's managers and the person themself, as the batch timeline keeps it
+    (selectors.batches.PUBLIC_EVENT_KINDS); the others who see the record see only that it
+    was cancelled."""
+    if can_manage_batch(actor=actor, batch=assignment.batch):
+        return True
+    profile = cadre_profile_for(actor)
+    return profile is not None and profile.pk == assignment.cadre_id
+
+
 ASSIGNMENT_HISTORY_FIELDS = (
     "state",
     "post",
@@ -103,7 +115,14 @@ ASSIGNMENT_HISTORY_FIELDS = (
 def assignment_history(  # type: ignore[no-untyped-def]
     *, actor, assignment: Assignment, limit: int = 30
 ) -> list[HistoryEntry]:
-    """The record's changes field by field, newest first (the caller has access-checked it)."""
+    """The record's changes field by field, newest first (the caller has access-checked it);
+    the cancellation reason only for those who may read it (can_read_cancelled_reason)."""
+    fields = [
+        field
+        for field in ASSIGNMENT_HISTORY_FIELDS
+        if field != "cancelled_reason"
+        or can_read_cancelled_reason(actor=actor, assignment=assignment)
+    ]
     records = list(
         assignment.history.select_related("history_user").order_by(  # type: ignore[attr-defined]
             "-history_date", "-history_id"
@@ -111,11 +130,7 @@ def assignment_history(  # type: ignore[no-untyped-def]
     )
     deltas = []
     for record, older in zip(records[:limit], [*records[1:], None], strict=False):
-        delta = (
-            record.diff_against(older, included_fields=list(ASSIGNMENT_HISTORY_FIELDS))
-            if older is not None
-            else None
-        )
+        delta = record.diff_against(older, included_fields=fields) if older is not None else None
         deltas.append((record, delta.changes if delta is not None else []))
     ids: dict[str, set[Any]] = {"post": set(), "host_unit": set(), "group": set()}
     for _record, changes in deltas:

@@ -85,6 +85,11 @@ def assignment_detail(request: HttpRequest, assignment_pk: int) -> HttpResponse:
         {
             "assignment": assignment,
             "history": selectors.assignment_history(actor=actor, assignment=assignment),
+            # Handed over apart from the record, and only to those who may read it: the
+            # template shows no reason it is not given.
+            "cancelled_reason": assignment.cancelled_reason
+            if selectors.can_read_cancelled_reason(actor=actor, assignment=assignment)
+            else "",
             "training": selectors.assignment_training(assignment=assignment),
             **_actions(actor, assignment),
         },
