@@ -417,3 +417,45 @@ def test_a_publicity_not_yet_approved_holds_the_batch_back(world) -> None:  # ty
             actor=world.users["coordinator"], batch=batch, to_state="training", reason="推进"
         )
     assert Batch.objects.get(pk=batch.pk).state == "publicity"
+
+
+@pytest.mark.parametrize(
+    ("term_start", "term_end", "errors"),
+    [
+        (
+            dt.date(1, 1, 1),
+            dt.date(9999, 12, 31),
+            {
+                "term_start": "挂职开始日期的年份应在2000年至2100年之间。",
+                "term_end": "挂职结束日期的年份应在2000年至2100年之间。",
+            },
+        ),
+        (
+            dt.date(1999, 12, 31),
+            dt.date(2001, 1, 1),
+            {"term_start": "挂职开始日期的年份应在2000年至2100年之间。"},
+        ),
+        (
+            dt.date(2099, 3, 1),
+            dt.date(2101, 1, 1),
+            {"term_end": "挂职结束日期的年份应在2000年至2100年之间。"},
+        ),
+        (dt.date(2000, 1, 1), dt.date(2100, 12, 31), {}),
+    ],
+)
+def test_the_term_falls_between_2000_and_2100(world, term_start, term_end, errors) -> None:  # type: ignore[no-untyped-def]
+    """Term dates feed working-day counts, reminders and rounds later: a year typed wrong is
+    refused here, naming the field, before anything is worked out from it."""
+    fields = new_batch(world, term_start=term_start, term_end=term_end)
+    if not errors:
+        batch = services.batch_create(
+            actor=world.users["coordinator"], dispatching_orgs=[world.school_a], **fields
+        )
+        assert (batch.term_start, batch.term_end) == (term_start, term_end)
+        return
+    with pytest.raises(ValidationFailed) as refused:
+        services.batch_create(
+            actor=world.users["coordinator"], dispatching_orgs=[world.school_a], **fields
+        )
+    assert refused.value.detail == errors
+    assert Batch.objects.count() == 0

@@ -20,6 +20,7 @@ from guazhi.programmes.models import (
     SelectionStep,
 )
 from tests.factories import CadreFactory
+from tests.pages import field_error
 from tests.programmes.factories import PostFactory, assign
 from tests.programmes.test_selection_services import (
     SelectionWorld,
@@ -109,6 +110,21 @@ def test_a_refused_start_comes_back_on_the_form(client, sw) -> None:  # type: ig
         )
     )
     assert "公示开始日期不能早于党委（党组）研究决定的日期（2026年11月12日）。" in html
+    assert not Publicity.objects.exists()
+
+
+def test_a_start_in_year_9999_comes_back_on_the_form(client, sw) -> None:  # type: ignore[no-untyped-def]
+    """The end of the period is counted in working days from the start: a start the calendar
+    cannot count from is refused with the field named, not a server error."""
+    decided(sw, dt.date(2026, 11, 12))
+    client.force_login(sw.coordinator)
+    html = page(
+        client.post(
+            reverse("programmes:publicity_start", kwargs={"batch_pk": sw.batch.pk}),
+            {"starts_on": "9999-12-31"},
+        )
+    )
+    assert field_error("starts_on", "公示开始日期的年份应在2000年至2100年之间。") in html
     assert not Publicity.objects.exists()
 
 

@@ -261,3 +261,29 @@ def test_a_material_is_stored_by_its_content(world):  # type: ignore[no-untyped-
         )
     assert Attachment.objects.count() == 1
     assert BatchEvent.objects.filter(kind="training_material").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("starts_at", "refused"),
+    [
+        (dt.datetime(1999, 12, 31, 23, 59), True),
+        (dt.datetime(2000, 1, 1, 0, 0), False),
+        (dt.datetime(2100, 12, 31, 23, 59), False),
+        (dt.datetime(2101, 1, 1, 0, 0), True),
+    ],
+)
+def test_a_session_is_dated_between_2000_and_2100(world, starts_at, refused):  # type: ignore[no-untyped-def]
+    batch, _people = training_batch(world)
+    arranging = {
+        "actor": world.users["coordinator"],
+        "batch": batch,
+        "topic": "廉政教育",
+        "starts_at": timezone.make_aware(starts_at),
+    }
+    if not refused:
+        assert training_session_create(**arranging).starts_at == arranging["starts_at"]
+        return
+    with pytest.raises(ValidationFailed) as refusal:
+        training_session_create(**arranging)
+    assert refusal.value.detail == {"starts_at": "开始时间的年份应在2000年至2100年之间。"}
+    assert TrainingSession.objects.count() == 0

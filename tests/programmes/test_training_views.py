@@ -176,3 +176,26 @@ def test_a_refused_upload_is_shown_on_the_field(world, client):  # type: ignore[
         "文件“讲义.pdf”的类型不受支持：只接受 PDF、Word、Excel、PowerPoint、图片（PNG、JPEG、GIF）和纯文本文件。",
     ) in page(response)
     assert Attachment.objects.count() == 0
+
+
+@pytest.mark.parametrize("page_name", ["create", "edit"])
+def test_a_time_in_year_one_is_refused_beside_its_field(world, client, page_name):  # type: ignore[no-untyped-def]
+    """The picker takes any year; one the system cannot even convert to UTC comes back as a
+    message on the form, not a server error."""
+    session, _chen, _li = training(world)
+    url = (
+        reverse("programmes:training_create", kwargs={"batch_pk": session.batch_id})
+        if page_name == "create"
+        else reverse("programmes:training_edit", kwargs={"session_pk": session.pk})
+    )
+    before = list(TrainingSession.objects.values_list("pk", "topic", "starts_at", "ends_at"))
+    response = as_user(client, world, "coordinator").post(
+        url,
+        {"topic": "廉政教育", "starts_at": "0001-01-01T00:00", "ends_at": "9999-12-31T23:59"},
+    )
+    body = page(response)
+    assert field_error("starts_at", "开始时间的年份应在2000年至2100年之间。") in body
+    assert field_error("ends_at", "结束时间的年份应在2000年至2100年之间。") in body
+    assert (
+        list(TrainingSession.objects.values_list("pk", "topic", "starts_at", "ends_at")) == before
+    )

@@ -20,6 +20,7 @@ from guazhi.core.text import join_list
 from guazhi.orgs import vocab
 from guazhi.orgs.models import Organisation, User
 from guazhi.orgs.scopes import scopes_of
+from guazhi.programmes.dates import year_error
 from guazhi.programmes.models import BATCH_TRANSITIONS, Assignment, Batch, BatchState, Direction
 from guazhi.programmes.selectors.batches import (
     EVENT_CREATED,
@@ -124,8 +125,12 @@ def batch_field_errors(fields: dict[str, Any]) -> dict[str, str]:
     start, end = fields.get("term_start"), fields.get("term_end")
     if not isinstance(start, dt.date):
         errors["term_start"] = _("挂职开始日期不能为空。")
+    elif error := year_error(start, _label("term_start")):
+        errors["term_start"] = error
     if not isinstance(end, dt.date):
         errors["term_end"] = _("挂职结束日期不能为空。")
+    elif error := year_error(end, _label("term_end")):
+        errors["term_end"] = error
     elif isinstance(start, dt.date) and end <= start:
         errors["term_end"] = _("挂职结束日期应晚于开始日期。")
     for name_, low, high, blank in INT_SETTINGS:

@@ -46,6 +46,7 @@ from guazhi.programmes.selectors.call import (
 )
 from guazhi.programmes.selectors.scope import cadre_profile_for, can_manage_batch
 from guazhi.programmes.services.events import batch_event_record
+from guazhi.programmes.services.locks import locked_batch
 
 TITLE_MAX = 200
 STATEMENT_MAX = 2000
@@ -66,14 +67,6 @@ class Ineligible(ValidationFailed):
 def _when(value: dt.datetime) -> str:
     """A moment in the reader's format (2026年11月23日 17:00 / 2026-11-23 17:00)."""
     return format_date(value, with_time=True)
-
-
-def _locked_batch(batch: Batch) -> Batch:
-    return (
-        Batch.objects.select_for_update(of=("self",))
-        .select_related("coordinating_org")
-        .get(pk=batch.pk)
-    )
 
 
 # The notice ---------------------------------------------------------------------------------
@@ -111,7 +104,7 @@ def notice_save(
 ) -> Notice:
     """Write the batch's notice, or change it. After publishing a change is a correction:
     audited, and put on the batch's timeline, where cadres reading the notice see it."""
-    batch = _locked_batch(batch)
+    batch = locked_batch(batch.pk)
     _check_notice_manager(actor, batch)
     if batch.state not in (BatchState.PLANNING, BatchState.RECRUITING):
         raise InvalidTransition(
@@ -176,7 +169,7 @@ def notice_save(
 @transaction.atomic
 def notice_publish(*, actor: User, batch: Batch) -> Notice:
     """Publish the notice: the cadres of the dispatching units see it and may apply."""
-    batch = _locked_batch(batch)
+    batch = locked_batch(batch.pk)
     _check_notice_manager(actor, batch)
     notice = Notice.objects.select_for_update(of=("self",)).filter(batch=batch).first()
     if notice is None:
@@ -281,7 +274,9 @@ def application_submit(
     Ineligible cadres are refused with every failing rule (Ineligible); nothing is saved.
     """
     profile = _own_profile(actor)
-    batch = Batch.objects.get(pk=batch.pk)
+    # Locked, so an application cannot slip in after the call has closed (the move out of
+    # recruiting holds the same lock): it waits for the move and is refused.
+    batch = locked_batch(batch.pk)
     notice = _published_notice(batch)
     recommendation = (
         Recommendation.objects.select_for_update(of=("self",))
@@ -367,7 +362,7 @@ def application_submit(
 def application_withdraw(*, actor: User, batch: Batch) -> Application:
     """Withdraw one's application before the deadline (one may apply again until then)."""
     profile = _own_profile(actor)
-    batch = Batch.objects.get(pk=batch.pk)
+    batch = locked_batch(batch.pk)  # the state checked below holds until commit
     application = (
         Application.objects.select_for_update(of=("self",))
         .filter(batch=batch, cadre=profile, state=ApplicationState.SUBMITTED)
@@ -415,7 +410,7 @@ def recommendation_create(
         .select_related("home_unit")
         .get(pk=cadre.pk)
     )
-    batch = Batch.objects.select_related("coordinating_org").get(pk=batch.pk)
+    batch = locked_batch(batch.pk)  # the state checked below holds until commit
     if not scopes_of(actor).covers(profile.home_unit.path, RECOMMENDER_ROLES, batch_id=batch.pk):
         raise Forbidden(_("%(name)s不在您的管辖范围内，不能推荐。") % {"name": profile.name})
     _check_recruiting(batch)
@@ -468,7 +463,7 @@ def recommendation_create(
 def recommendation_decline(*, actor: User, batch: Batch) -> Recommendation:
     """The recommended cadre declines (the voluntary principle): they stay out of matching."""
     profile = _own_profile(actor)
-    batch = Batch.objects.get(pk=batch.pk)
+    batch = locked_batch(batch.pk)  # the state checked below holds until commit
     recommendation = (
         Recommendation.objects.select_for_update(of=("self",))
         .filter(batch=batch, cadre=profile)
@@ -505,11 +500,11 @@ def host_preferences_set(
 ) -> list[HostPreference]:
     """Replace the host's ranking of the post's applicants: `ranking` lists cadre ids, most
     wanted first; an empty list clears it. Optional; matching reads it as a preference."""
-    post = (
-        Post.objects.select_for_update(of=("self",))
-        .select_related("batch__coordinating_org", "host_unit")
-        .get(pk=post.pk)
-    )
+    # The batch first, as every other write takes it: its state and adopted run, checked
+    # below, cannot change until commit (adopting a run and moving the batch both lock it).
+    batch = locked_batch(post.batch_id)
+    post = Post.objects.select_for_update(of=("self",)).select_related("host_unit").get(pk=post.pk)
+    post.batch = batch
     if not can_rank_for_post(actor=actor, post=post):
         raise Forbidden(_("只有接收单位领导和本批次的组织部门可以排序本岗位的报名人选。"))
     locked = preferences_locked_reason(post.batch)

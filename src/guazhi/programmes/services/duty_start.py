@@ -31,6 +31,7 @@ from guazhi.programmes.selectors.groups import (
 )
 from guazhi.programmes.selectors.scope import can_manage_batch
 from guazhi.programmes.services.events import batch_event_record
+from guazhi.programmes.services.locks import locked_batch
 
 # How long before the batch's term start a cadre may report for duty (a per-deployment choice
 # would go to settings; a month covers the hand-over weeks seen in local measures).
@@ -42,11 +43,16 @@ REASON_REQUIRED = (Outcome.ENDED_EARLY, Outcome.EXTENDED)
 
 
 def _locked(assignment: Assignment) -> Assignment:
-    return (
+    """The assignment locked, with its batch locked first: the batch's stage, which the caller
+    checks, cannot change before commit."""
+    batch = locked_batch(assignment.batch_id)
+    locked = (
         Assignment.objects.select_for_update(of=("self",))
-        .select_related("batch__coordinating_org", "cadre", "host_unit", "post")
+        .select_related("cadre", "host_unit", "post")
         .get(pk=assignment.pk)
     )
+    locked.batch = batch
+    return locked
 
 
 def _move(assignment: Assignment, to_state: str) -> None:

@@ -25,6 +25,7 @@ from guazhi.core.models import Attachment
 from guazhi.core.text import join_list
 from guazhi.orgs.models import Role, RoleAssignment, User
 from guazhi.orgs.scopes import grants_changed
+from guazhi.programmes.dates import year_error
 from guazhi.programmes.models import (
     Assignment,
     AttendanceStatus,
@@ -36,6 +37,7 @@ from guazhi.programmes.models import (
 from guazhi.programmes.selectors.groups import SERVING_BATCH_STATES, SERVING_STATES
 from guazhi.programmes.selectors.scope import can_manage_batch
 from guazhi.programmes.services.events import batch_event_record
+from guazhi.programmes.services.locks import locked_batch
 
 NAME_MAX = 100
 TOPIC_MAX = 200
@@ -146,7 +148,8 @@ def group_create(
 ) -> tuple[Group, LeaderGrants]:
     """A new group of the batch's approved or active people; its leader and deputy (both
     among the members, distinct) get the group-leader role for the batch."""
-    batch = Batch.objects.select_related("coordinating_org").get(pk=batch.pk)
+    # Locked: the batch cannot leave the serving stages between the check and the commit.
+    batch = locked_batch(batch.pk)
     _check_manager(actor, batch, _("只有组织部门可以建立小组。"))
     _check_batch_state(batch, _("建立小组"))
     name = name.strip()
@@ -190,12 +193,14 @@ def group_update(
 ) -> tuple[Group, LeaderGrants]:
     """Rename the group, change its members, leader and deputy; the group-leader role follows
     (granted to a new leader, revoked from one who leads no group of the batch any more)."""
+    # The batch before the group, in the order every write takes them; locked, it cannot leave
+    # the serving stages between the check and the commit.
+    batch = locked_batch(group.batch_id)
     group = (
         Group.objects.select_for_update(of=("self",))
         .select_related("leader", "deputy")
         .get(pk=group.pk)
     )
-    batch = Batch.objects.select_related("coordinating_org").get(pk=group.batch_id)
     group.batch = batch
     _check_manager(actor, batch, _("只有组织部门可以修改小组。"))
     _check_batch_state(batch, _("修改小组"))
@@ -387,7 +392,11 @@ def _checked_session(
         errors["topic"] = _("培训主题不能超过%(n)s个字。") % {"n": TOPIC_MAX}
     if starts_at is None:
         errors["starts_at"] = _("请填写开始时间。")
-    elif ends_at is not None and ends_at <= starts_at:
+    elif error := year_error(starts_at, _("开始时间")):
+        errors["starts_at"] = error
+    if error := year_error(ends_at, _("结束时间")):
+        errors["ends_at"] = error
+    elif starts_at is not None and ends_at is not None and ends_at <= starts_at:
         errors["ends_at"] = _("结束时间须晚于开始时间。")
     if len(place) > PLACE_MAX:
         errors["place"] = _("地点不能超过%(n)s个字。") % {"n": PLACE_MAX}
@@ -414,7 +423,8 @@ def training_session_create(
     description: str = "",
 ) -> TrainingSession:
     """A pre-dispatch training session of the batch (training or active stage)."""
-    batch = Batch.objects.select_related("coordinating_org").get(pk=batch.pk)
+    # Locked: the batch cannot leave the serving stages between the check and the commit.
+    batch = locked_batch(batch.pk)
     _check_manager(actor, batch, _("只有组织部门可以安排岗前培训。"))
     _check_batch_state(batch, _("安排岗前培训"))
     values = _checked_session(
@@ -448,11 +458,12 @@ def _local(value: Any) -> Any:
 
 
 def _locked_session(session: TrainingSession) -> TrainingSession:
-    return (
-        TrainingSession.objects.select_for_update(of=("self",))
-        .select_related("batch__coordinating_org")
-        .get(pk=session.pk)
-    )
+    """The session locked, with its batch locked first: the batch's stage, which the caller
+    checks, cannot change before commit."""
+    batch = locked_batch(session.batch_id)
+    locked = TrainingSession.objects.select_for_update(of=("self",)).get(pk=session.pk)
+    locked.batch = batch
+    return locked
 
 
 @transaction.atomic
@@ -546,11 +557,7 @@ def training_attendance_record(
     """Record the whole list at once, all or nothing: each entry's person must be a participant
     (the batch's approved or active people, or already recorded). Errors name the line as
     "entries.<n>.<field>", n from 1. Returns the counts after the change."""
-    session = (
-        TrainingSession.objects.select_for_update(of=("self",))
-        .select_related("batch__coordinating_org")
-        .get(pk=session.pk)
-    )
+    session = _locked_session(session)
     batch = session.batch
     _check_manager(actor, batch, _("只有组织部门可以登记培训签到。"))
     _check_batch_state(batch, _("登记培训签到"))
@@ -622,7 +629,7 @@ def training_attendance_record(
 @transaction.atomic
 def training_material_add(*, actor: Any, session: TrainingSession, upload: Any) -> Attachment:
     """Attach a material (slides, a reading) to a session; the type is read from the content."""
-    session = TrainingSession.objects.select_related("batch__coordinating_org").get(pk=session.pk)
+    session = _locked_session(session)
     _check_manager(actor, session.batch, _("只有组织部门可以上传培训材料。"))
     _check_batch_state(session.batch, _("上传培训材料"))
     attachment = attachment_store(actor=actor, owner=session, upload=upload)
@@ -647,13 +654,10 @@ def training_material_delete(*, actor: Any, attachment: Attachment) -> TrainingS
     attachment = Attachment.objects.select_related("content_type").get(pk=attachment.pk)
     if attachment.content_type.model_class() is not TrainingSession:
         raise ValidationFailed(_("该文件不是培训材料。"))
-    session = (
-        TrainingSession.objects.select_related("batch__coordinating_org")
-        .filter(pk=attachment.object_id)
-        .first()
-    )
+    session = TrainingSession.objects.filter(pk=attachment.object_id).first()
     if session is None:
         raise ValidationFailed(_("该文件不是培训材料。"))
+    session = _locked_session(session)
     _check_manager(actor, session.batch, _("只有组织部门可以删除培训材料。"))
     _check_batch_state(session.batch, _("删除培训材料"))
     attachment_delete(actor=actor, attachment=attachment)

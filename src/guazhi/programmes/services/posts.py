@@ -20,6 +20,7 @@ from guazhi.orgs.scopes import scopes_of
 from guazhi.programmes.models import Batch, BatchState, Post
 from guazhi.programmes.selectors.batches import POST_EDIT_STATES
 from guazhi.programmes.selectors.scope import BATCH_MANAGER_ROLES, can_manage_batch
+from guazhi.programmes.services.locks import locked_batch
 
 POST_FIELDS = [
     "host_unit",
@@ -124,12 +125,9 @@ def _host_unit_error(actor: User, batch: Batch, unit: Organisation | None) -> st
     return None
 
 
-def _locked_batch(actor: User, batch: Batch) -> Batch:
-    batch = (
-        Batch.objects.select_for_update(of=("self",))
-        .select_related("coordinating_org")
-        .get(pk=batch.pk)
-    )
+def _editable_batch(actor: User, batch: Batch) -> Batch:
+    """The batch locked, when the actor may change its posts now; else refused."""
+    batch = locked_batch(batch.pk)
     if not can_manage_batch(actor=actor, batch=batch):
         raise Forbidden(_("您不是该批次的组织协调单位管理人员。"))
     check_posts_editable(batch)
@@ -147,7 +145,7 @@ def post_create(*, actor: User, batch: Batch, **fields: Any) -> Post:
     """A new post in `batch`. `fields` are POST_FIELDS; host_unit, title and capacity are
     needed, the others default to the model's (blank, no tags, in the leadership team)."""
     _unknown(fields)
-    batch = _locked_batch(actor, batch)
+    batch = _editable_batch(actor, batch)
     merged: dict[str, Any] = {
         "portfolio": "",
         "duties": "",
@@ -180,7 +178,7 @@ def post_create(*, actor: User, batch: Batch, **fields: Any) -> Post:
 def post_update(*, actor: User, post: Post, **fields: Any) -> Post:
     """Change the given fields of a post; a host unit already on it stays acceptable."""
     _unknown(fields)
-    batch = _locked_batch(actor, post.batch)
+    batch = _editable_batch(actor, post.batch)
     post = Post.objects.select_for_update(of=("self",)).select_related("host_unit").get(pk=post.pk)
     before = {name: getattr(post, name) for name in POST_FIELDS}
     merged = before | _clean(fields)

@@ -56,6 +56,7 @@ from guazhi.programmes.runs_job import RUN_JOB
 from guazhi.programmes.selectors.scope import can_manage_batch
 from guazhi.programmes.selectors.selection import serving_elsewhere
 from guazhi.programmes.services.events import batch_event_record
+from guazhi.programmes.services.locks import locked_batch
 
 MAX_WEIGHT = 100.0
 MAX_SEED = 2**31 - 1
@@ -70,14 +71,6 @@ def _require_manager(actor: Any, batch: Batch) -> None:
 def _require_matching(batch: Batch, message: str) -> None:
     if batch.state != BatchState.MATCHING:
         raise InvalidTransition(message)
-
-
-def _locked_batch(batch: Batch) -> Batch:
-    return (
-        Batch.objects.select_for_update(of=("self",))
-        .select_related("coordinating_org")
-        .get(pk=batch.pk)
-    )
 
 
 # Pins and forbids ----------------------------------------------------------------------------
@@ -106,7 +99,7 @@ def run_pairs_set(
     pins = sorted({(int(c), int(p)) for c, p in pins})
     forbids = sorted({(int(c), int(p)) for c, p in forbids})
     with transaction.atomic():
-        batch = _locked_batch(batch)
+        batch = locked_batch(batch.pk)
         _require_manager(actor, batch)
         _require_matching(batch, _("只有在匹配阶段才能指定或排除人岗组合。"))
         applicants = dict(
@@ -214,7 +207,7 @@ def run_start(
         message = _("随机种子应为 0 到 %(max)s 之间的整数。") % {"max": MAX_SEED}
         raise ValidationFailed(message, detail={"seed": message})
     with transaction.atomic():
-        batch = _locked_batch(batch)
+        batch = locked_batch(batch.pk)
         _require_manager(actor, batch)
         _require_matching(batch, _("只有在匹配阶段才能进行人岗匹配。"))
         if not Post.objects.filter(batch=batch).exists():
@@ -389,7 +382,7 @@ def run_adopt(*, actor: Any, run: MatchingRun) -> list[Assignment]:
     posts or rules it was computed from have changed since (see the module docstring).
     """
     with transaction.atomic():
-        batch = _locked_batch(run.batch)
+        batch = locked_batch(run.batch_id)
         _require_manager(actor, batch)
         _require_matching(batch, _("只有在匹配阶段才能采纳匹配方案。"))
         run = MatchingRun.objects.select_for_update(of=("self",)).get(pk=run.pk, batch=batch)

@@ -39,6 +39,7 @@ from guazhi.core.errors import Forbidden, InvalidTransition, ValidationFailed
 from guazhi.core.i18n import Message, label_message
 from guazhi.core.jinja import format_date
 from guazhi.orgs.models import User
+from guazhi.programmes.dates import year_error
 from guazhi.programmes.models import (
     Assignment,
     AssignmentState,
@@ -73,6 +74,7 @@ from guazhi.programmes.selectors.selection import (
 )
 from guazhi.programmes.services.events import batch_event_record
 from guazhi.programmes.services.groups import group_member_remove
+from guazhi.programmes.services.locks import locked_batch
 
 NOTE_MAX = 2000
 TEXT_MAX = 5000
@@ -81,16 +83,6 @@ TEXT_MAX = 5000
 def _check_manager(actor: User, batch: Batch) -> None:
     if not can_manage_batch(actor=actor, batch=batch):
         raise Forbidden(_("只有负责本批次的组织部门可以办理考察、公示和审批。"))
-
-
-def _locked_batch(batch: Batch) -> Batch:
-    """The batch row locked for this transaction: state checks read it fresh, and two people
-    starting (or approving) the same publicity at once are served one after the other."""
-    return (
-        Batch.objects.select_for_update(of=("self",))
-        .select_related("coordinating_org")
-        .get(pk=batch.pk)
-    )
 
 
 def _current_publicity(batch: Batch, *, lock: bool = False) -> Publicity | None:
@@ -126,7 +118,7 @@ def selection_step_record(
     if kind not in SelectionStepKind.values:
         raise ValidationFailed(_("环节不在可选范围内。"), detail={"kind": _("请选择环节。")})
     _check_manager(actor, batch)
-    batch = _locked_batch(batch)
+    batch = locked_batch(batch.pk)
     note = _clean_text(note)
     steps = selection_steps(batch=batch)
     outdated = outdated_steps(steps=steps, adoption=current_adoption(batch=batch))
@@ -282,7 +274,7 @@ def publicity_start(*, actor: User, batch: Batch, starts_on: dt.date, text: str 
     `publicity_period(...).warnings` for years the work calendar has no schedule for.
     """
     _check_manager(actor, batch)
-    batch = _locked_batch(batch)
+    batch = locked_batch(batch.pk)
     text = _clean_text(text)
     steps = selection_steps(batch=batch)
     refusal = publicity_start_refusal(
@@ -295,6 +287,8 @@ def publicity_start(*, actor: User, batch: Batch, starts_on: dt.date, text: str 
     if refusal:
         raise InvalidTransition(refusal)
     decision = steps[SelectionStepKind.DECISION]
+    if message := year_error(starts_on, _("公示开始日期")):
+        raise ValidationFailed(message, detail={"starts_on": message})
     if starts_on < decision.held_on:
         message = _("公示开始日期不能早于党委（党组）研究决定的日期（%(date)s）。") % {
             "date": format_date(decision.held_on)
@@ -528,7 +522,7 @@ def publicity_approve(*, actor: User, batch: Batch, note: str = "") -> Publicity
     resolved: every proposed assignment becomes APPROVED. Refused while someone proposed is
     approved or on duty in another batch (named): one person serves in one batch at a time."""
     _check_manager(actor, batch)
-    batch = _locked_batch(batch)
+    batch = locked_batch(batch.pk)
     note = _clean_text(note)
     publicity = _current_publicity(batch, lock=True)
     open_objections = (
@@ -637,7 +631,7 @@ def publicity_withdraw(*, actor: User, batch: Batch, reason: str) -> Publicity:
     The proposed list itself is not touched.
     """
     _check_manager(actor, batch)
-    batch = _locked_batch(batch)
+    batch = locked_batch(batch.pk)
     publicity = _current_publicity(batch, lock=True)
     refusal = publicity_withdraw_refusal(publicity=publicity)
     if refusal:
