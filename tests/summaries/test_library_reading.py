@@ -5,6 +5,7 @@ panel on an archived summary's page. Readers only ever see published documents.
 
 from typing import Any
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -429,42 +430,33 @@ def test_the_panel_asks_the_author_and_then_the_coordinator(world: Any) -> None:
     assert (coordinator["can_propose"], coordinator["can_approve"]) == (False, False)
 
 
-def test_withdrawn_by_its_author_the_panel_offers_asking_again_not_republishing(
-    world: Any, client: Any
+@pytest.mark.parametrize(
+    ("withdrawn_by", "republish", "propose", "offer"),
+    [
+        # The author took their consent back: only asking again, or their own offer.
+        ("cadre", False, True, True),
+        # A coordinator withdrew it: the consent stands, it is published again as it was.
+        ("coordinator", True, False, False),
+    ],
+)
+def test_after_a_withdrawal_the_panel_offers_what_the_consent_allows(
+    world: Any, client: Any, withdrawn_by: str, republish: bool, propose: bool, offer: bool
 ) -> None:
     found = library_world(world)
     summary = found.archived()
     document = found.document(found.zhang, state=LibraryState.PUBLISHED)
-    library_withdraw(actor=found.user("cadre"), document=document)
+    library_withdraw(actor=found.user(withdrawn_by), document=document)
 
     coordinator = library_panel(actor=found.user("coordinator"), summary=summary)
     author = library_panel(actor=found.user("cadre"), summary=summary)
 
     assert coordinator is not None and author is not None
-    assert (coordinator["can_republish"], coordinator["can_propose"]) == (False, True)
-    assert author["can_offer"] is True
+    assert (coordinator["can_republish"], coordinator["can_propose"]) == (republish, propose)
+    assert author["can_offer"] is offer
     as_user(client, world, "coordinator")
     url = reverse("summaries:library_detail", kwargs={"document_pk": document.pk})
-    republish = reverse("summaries:library_republish", kwargs={"document_pk": document.pk})
-    assert republish not in page(client.get(url))
-
-
-def test_withdrawn_by_a_coordinator_the_panel_offers_republishing(world: Any, client: Any) -> None:
-    found = library_world(world)
-    summary = found.archived()
-    document = found.document(found.zhang, state=LibraryState.PUBLISHED)
-    library_withdraw(actor=found.user("coordinator"), document=document)
-
-    coordinator = library_panel(actor=found.user("coordinator"), summary=summary)
-    author = library_panel(actor=found.user("cadre"), summary=summary)
-
-    assert coordinator is not None and author is not None
-    assert (coordinator["can_republish"], coordinator["can_propose"]) == (True, False)
-    assert author["can_offer"] is False
-    as_user(client, world, "coordinator")
-    url = reverse("summaries:library_detail", kwargs={"document_pk": document.pk})
-    republish = reverse("summaries:library_republish", kwargs={"document_pk": document.pk})
-    assert republish in page(client.get(url))
+    button = reverse("summaries:library_republish", kwargs={"document_pk": document.pk})
+    assert (button in page(client.get(url))) is republish
 
 
 def test_no_panel_on_a_summary_not_archived(world: Any) -> None:
