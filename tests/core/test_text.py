@@ -64,3 +64,5 @@ def test_a_number_from_a_request_is_ascii_digits_or_nothing() -> None:
     assert ascii_number("²") is None
     assert ascii_number("١٢") is None
     assert [ascii_number(text) for text in ("", "-1", "1.5", " 1", "x")] == [None] * 5
+    # More digits than int() reads (a crafted page number), rather than a ValueError.
+    assert ascii_number("1" * 5000) is None

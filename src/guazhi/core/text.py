@@ -89,5 +89,11 @@ def ascii_number(text: str) -> int | None:
     """`text` as a whole number when it is written in ASCII digits only ("12"), else None.
 
     For numbers read from requests and files: str.isdigit() also says yes to "²" (int() then
-    raises) and to other scripts' digits ("١٢", which int() reads as 12)."""
-    return int(text) if text.isascii() and text.isdigit() else None
+    raises) and to other scripts' digits ("١٢", which int() reads as 12); and int() refuses
+    more digits than sys.int_max_str_digits (4,300)."""
+    if not (text.isascii() and text.isdigit()):
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        return None

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from guazhi.core.errors import Forbidden, GuazhiError, InvalidTransition, NotFound, ValidationFailed
 from guazhi.core.forms import GuazhiForm, show_service_errors
+from guazhi.core.text import ascii_number
 from guazhi.duty.navigation import EVERYONE_CONCERNED
 from guazhi.duty.selectors.scope import access_duty_assignment, is_own
 from guazhi.duty.views.common import render_batch_page, render_person_page, submit
@@ -402,17 +403,6 @@ def summary_edit(request: HttpRequest, summary_pk: int) -> HttpResponse:
     return redirect("summaries:summary_edit", summary_pk=summary.pk)
 
 
-def _whole_number(text: str) -> int | None:
-    """A number as a page posts it (ASCII digits), else None. str.isdigit() alone lets "²"
-    through, which int() refuses; and int() refuses more digits than sys.int_max_str_digits."""
-    if not (text.isascii() and text.isdigit()):
-        return None
-    try:
-        return int(text)
-    except ValueError:
-        return None
-
-
 def _json_error(error: GuazhiError, status: int | None = None) -> JsonResponse:
     return JsonResponse(error.as_dict(), status=status or error.status)
 
@@ -441,7 +431,7 @@ def _save_payload(request: HttpRequest) -> dict[str, Any]:
     invalid = ValidationFailed(gettext("保存的内容格式不正确，请刷新页面后重试。"))
     if request.content_type != "application/json":
         posted = request.POST
-        version = _whole_number(posted.get("base_version", ""))
+        version = ascii_number(posted.get("base_version", ""))
         if version is None or "title" not in posted:
             raise invalid
         bodies = {
@@ -505,7 +495,7 @@ def batch_summaries(request: HttpRequest, batch_pk: int) -> HttpResponse:
 def _template_rows(request: HttpRequest) -> list[dict[str, Any]]:
     """The rows posted by the template page: key, heading, order and removal, in page order."""
     rows = []
-    count = min(_whole_number(request.POST.get("rows", "")) or 0, 40)
+    count = min(ascii_number(request.POST.get("rows", "")) or 0, 40)
     for index in range(count):
         rows.append(
             {
