@@ -19,7 +19,7 @@ import io
 import re
 import zipfile
 import zlib
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any, Protocol
 from urllib.parse import quote
@@ -240,6 +240,18 @@ def _is_empty(value: Any) -> bool:
 _DAMAGED = (ParseError, zipfile.BadZipFile, zlib.error, EOFError, KeyError)
 
 
+def _readable(lines: Iterator[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
+    """The sheet's rows as openpyxl reads them. Read only, it opens the sheet itself only while
+    the rows are read: a file whose sheet is cut short or corrupt passes load_workbook and
+    breaks here, and only what openpyxl raises here is the file's fault."""
+    try:
+        yield from lines
+    except _DAMAGED as error:
+        raise ValidationFailed(
+            _("文件已损坏，无法读出工作表的内容，请用 Excel 打开后另存为 .xlsx 再上传。")
+        ) from error
+
+
 def sheet_read(source: str | IO[bytes], spec: SheetSpec) -> Sheet:
     """Every non-empty data row of the first sheet, parsed, with the problems of its cells
     (unreadable, empty but required, too many rows) for the caller to report with its own.
@@ -255,7 +267,7 @@ def sheet_read(source: str | IO[bytes], spec: SheetSpec) -> Sheet:
         ) from error
     try:
         sheet = workbook.worksheets[0]
-        lines = sheet.iter_rows(values_only=True)
+        lines = _readable(sheet.iter_rows(values_only=True))
         known = {column.header: column for column in spec.columns}
         header_number, positions = 0, {}
         for number, values in enumerate(lines, start=1):
@@ -273,12 +285,6 @@ def sheet_read(source: str | IO[bytes], spec: SheetSpec) -> Sheet:
         if problems:
             raise SheetInvalid(problems, spec)
         rows = _rows(spec, lines, header_number, positions, problems)
-    except _DAMAGED as error:
-        # Read only, openpyxl opens the sheet itself while its rows are read: a file whose
-        # sheet is cut short or corrupt passes load_workbook and breaks here.
-        raise ValidationFailed(
-            _("文件已损坏，无法读出工作表的内容，请用 Excel 打开后另存为 .xlsx 再上传。")
-        ) from error
     finally:
         workbook.close()
     return Sheet(rows, frozenset(column.field for column in positions.values()), problems)
