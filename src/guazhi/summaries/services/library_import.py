@@ -24,6 +24,7 @@ be read refuses the lot, with every problem named by its file, in Chinese.
 """
 
 import io
+import logging
 import re
 import threading
 import zipfile
@@ -62,6 +63,8 @@ MARKDOWN_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 MARKDOWN_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
 SENTENCE_END = ("。", "；", "！", "？", ".", ";", "!", "?", "，", ",", "：", ":")
 ProgressFn = Callable[[int, int], None]
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -204,6 +207,9 @@ def _read_docx(data: bytes) -> tuple[list[_DocxLine], list[str]]:
         zlib.error,
         XMLSyntaxError,
     ) as error:
+        # python-docx reads lazily, inside our own walk of the paragraphs, so a slip of ours
+        # would land here too: logged with its traceback, never silently taken for the file's.
+        logger.warning("Word file unreadable in a library import", exc_info=True)
         raise FileProblem(gettext_noop("无法作为 Word 文档读取，文件可能已损坏。")) from error
 
 
