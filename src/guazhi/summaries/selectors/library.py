@@ -269,15 +269,21 @@ def library_search(
     hits: list[tuple[LibraryDocument, Any]]
     page: Page  # type: ignore[type-arg]
     if filters.query.strip():
+
+        def searched(number: int) -> search.SearchResults:
+            return search.search_documents(
+                filters.query,
+                documents=documents if filters.narrowing else None,
+                limit=PAGE_SIZE,
+                offset=(number - 1) * PAGE_SIZE,
+            )
+
         number = min(_page_number(page_number), _last_search_page())
-        results = search.search_documents(
-            filters.query,
-            documents=documents if filters.narrowing else None,
-            limit=PAGE_SIZE,
-            offset=(number - 1) * PAGE_SIZE,
-        )
+        results = searched(number)
         # The search pages itself; the paginator only numbers the pages for the pager.
         page = Paginator(range(results.total), PAGE_SIZE).get_page(number)
+        if page.number != number:  # past the last page: the last one, as the pager says
+            results = searched(page.number)
         hits = [(hit.document, hit.snippet) for hit in results.hits]
         ordered_by = results.ordered_by
         total = results.total
