@@ -67,9 +67,9 @@ def can_agree_tasks(*, actor: Any, assignment: Assignment) -> bool:
 
 def can_drop_tasks(*, actor: Any, assignment: Assignment) -> bool:
     """The host leader over the host unit, or a coordinator over the batch; never the person."""
-    return assignment.cadre.user_id != actor.pk and (
-        can_agree_tasks(actor=actor, assignment=assignment)
-        or holds_role(
+    return can_agree_tasks(actor=actor, assignment=assignment) or (
+        assignment.cadre.user_id != actor.pk
+        and holds_role(
             actor, Role.COORDINATOR, assignment.batch.coordinating_org.path, assignment.batch_id
         )
     )
