@@ -45,15 +45,14 @@ def _normal_pattern(word: Word) -> re.Pattern[str]:
     return re.compile(word.pattern())
 
 
-def _marked(text: str, spans: Sequence[tuple[int, int]], offset: int = 0) -> Markup:
-    out: list[str] = []
+def _marked(text: str, spans: Sequence[tuple[int, int]], before: str = "", after: str = "") -> Markup:
+    """`text` escaped with the spans marked, between `before` and `after` (safe as they are)."""
+    out = [before]
     at = 0
     for start, end in spans:
-        start, end = start - offset, end - offset
-        out.append(str(escape(text[at:start])))
-        out.append(f"<mark>{escape(text[start:end])}</mark>")
+        out += (escape(text[at:start]), "<mark>", escape(text[start:end]), "</mark>")
         at = end
-    out.append(str(escape(text[at:])))
+    out += (escape(text[at:]), after)
     return Markup("".join(out))
 
 
@@ -127,20 +126,25 @@ def _cut(length: int, first: tuple[int, int] | None, width: int, before: int) ->
 def snippet(text: str, words: Sequence[Word], *, width: int = 120, before: int = 30) -> Markup:
     """A piece of `text` about `width` characters long around the first place a word occurs,
     escaped, the words marked, "…" where it was cut; line breaks read as spaces. Without a
-    match (the word is in the title only), the beginning of the text."""
-    text = " ".join(text.split())
+    match (the word is in the title only), the beginning of the text. Spaces and line breaks
+    are folded in the piece only (folding a whole text costs more than the rest together)."""
     guess = _guess(text, words)
-    spans: list[tuple[int, int]] = []
+    cut: tuple[int, int, str, list[tuple[int, int]]] | None = None
     if guess is not None:
         start, end = _cut(len(text), (guess, guess + 1), width, before)
-        spans = match_spans(text[start:end], words)
+        piece, spans = _folded_spans(text[start:end], words)
         # Confirmed when a word is found in the cut, and not cut short at its end.
-        if spans and spans[-1][1] == end - start and end < len(text):
-            spans = []
-    if not spans:
+        if spans and not (spans[-1][1] == len(piece) and end < len(text)):
+            cut = (start, end, piece, spans)
+    if cut is None:
         start, end = _cut(len(text), _first_match(text, words), width, before)
-        spans = match_spans(text[start:end], words)
-    body = _marked(text[start:end], spans)
-    prefix = ELLIPSIS if start > 0 else ""
-    suffix = ELLIPSIS if end < len(text) else ""
-    return Markup(prefix) + body + Markup(suffix)
+        cut = (start, end, *_folded_spans(text[start:end], words))
+    start, end, piece, spans = cut
+    prefix = ELLIPSIS if start > 0 and not text[:start].isspace() else ""
+    suffix = ELLIPSIS if end < len(text) and not text[end:].isspace() else ""
+    return _marked(piece, spans, prefix, suffix)
+
+
+def _folded_spans(piece: str, words: Sequence[Word]) -> tuple[str, list[tuple[int, int]]]:
+    folded = " ".join(piece.split())
+    return folded, match_spans(folded, words)
