@@ -11,11 +11,12 @@ through the search backend's bulk add, as `reindex_library` does.
 
 It then times search_documents (the application's search service: count, rank or walk newest
 first, load the page of 20 documents, cut their snippets) over the whole published library, as
-the library page calls it for a reader with no filter besides the query, for
-words of 2, 3 and 4 characters, each in three classes by how many documents hold them: common
-(the most frequent words), medium (about RANK_LIMIT documents: the most a search ranks, its
-slowest case) and rare (about 0.05% of the documents); WORDS_PER_CLASS words a class, --rounds
-timed runs each, interleaved so a busy neighbour weighs on every class alike. Beside them, in
+the library page calls it for a reader with no filter besides the query, for words of 2, 3
+and 4 characters, each in three classes by how many documents hold them: common (the most
+frequent words), medium (about RANK_LIMIT documents: the most a search ranks, its slowest case;
+as a word, so that its pairs of characters are often in more and PostgreSQL shows it newest
+first) and rare (about 0.05% of the documents); WORDS_PER_CLASS words a class, --rounds timed
+runs each, interleaved so a busy neighbour weighs on every class alike. Beside them, in
 the same rounds, the plain query: the raw index lookup (SQL on the FTS5 table / the tsvector)
 of one rare two-character word, newest first, a page of 20, and loading those documents. Also
 timed, outside the aim: one-character words, two-word queries, a Traditional query, and the
@@ -369,29 +370,30 @@ def figures_of(samples: list[float]) -> dict[str, float]:
 
 def plain_lookup(word: str) -> list[int]:
     """The raw index lookup of one word, newest first, a page: no counting, ranking, snippets.
-    On PostgreSQL under the search's own planner steering (the backend's searching()), as the
-    service runs its queries: left alone, the planner walks the newest-first b-tree and reads
-    the terms of row after row (about 200 ms a lookup at 100,000 documents, not 3)."""
+    On PostgreSQL under the planner settings the search's GIN queries run under
+    (summaries/search/planner.py): left alone, the planner walks the newest-first b-tree and
+    reads the terms of row after row (about 200 ms a lookup at 100,000 documents, not 3)."""
     from django.db import connection
 
-    from guazhi.summaries.search import backend
+    if connection.vendor == "postgresql":
+        from guazhi.summaries.search.planner import steered
 
-    with backend().searching(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+        with steered(), connection.cursor() as cursor:
             cursor.execute(
                 'SELECT "document_id" FROM "summaries_library_search" '
                 'WHERE "parts" = 1 AND "terms" @@ %s::tsquery '
                 'ORDER BY "sort_key" DESC LIMIT %s',
                 [f"'{word}'", PAGE],
             )
-        else:
-            cursor.execute(
-                'SELECT e."document_id" FROM "summaries_library_search_fts" f '
-                'CROSS JOIN "summaries_library_search" e ON e."id" = f.rowid '
-                'WHERE f."summaries_library_search_fts" MATCH %s '
-                "ORDER BY f.rowid DESC LIMIT %s",
-                [f'"{word}"', PAGE],
-            )
+            return [row[0] for row in cursor.fetchall()]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            'SELECT e."document_id" FROM "summaries_library_search_fts" f '
+            'CROSS JOIN "summaries_library_search" e ON e."id" = f.rowid '
+            'WHERE f."summaries_library_search_fts" MATCH %s '
+            "ORDER BY f.rowid DESC LIMIT %s",
+            [f'"{word}"', PAGE],
+        )
         return [row[0] for row in cursor.fetchall()]
 
 
@@ -438,7 +440,13 @@ def time_queries(chosen: dict[str, Any], documents: int, rounds: int) -> dict[st
                 if round_number >= 2:
                     samples[key].append(elapsed)
                 seen = outcome.setdefault(key, {"totals": {}, "ordered_by": set()})
-                seen["totals"][text] = results.total if not results.capped else f"{results.total}+"
+                seen["totals"][text] = (
+                    "not counted"
+                    if results.total is None
+                    else f"{results.total}+"
+                    if results.capped
+                    else results.total
+                )
                 seen["ordered_by"].add(results.ordered_by)
             for name, call in (("plain", plain), ("plain_ids", lambda: plain_lookup(plain_word))):
                 started = time.perf_counter()

@@ -520,3 +520,32 @@ def test_the_panels_buttons_take_a_summary_into_the_library_and_come_back(
     assert document.title == "某同志挂职锻炼期满总结"
     followed = page(client.get(again["Location"]))
     assert "该经验库文档当前为“已发布”，不能执行此操作。" in followed
+
+
+@pytest.mark.postgres
+def test_common_words_are_paged_newest_first_without_a_count(
+    world: Any, client: Any, monkeypatch: Any
+) -> None:
+    # PostgreSQL decides from its term counts: 茶叶 and 经验 are each in more documents than
+    # the search ranks, so the page neither counts nor ranks, and the pager knows the next
+    # page only.
+    found = library_world(world)
+    monkeypatch.setattr(search, "RANK_LIMIT", 30)
+    for number in range(45):
+        search.index_document(
+            found.imported(world.district_a, title=f"茶叶经验{number:02d}", body="茶叶。")
+        )
+    as_user(client, world, "cadre")
+
+    first = page(client.get(LIST + "?q=茶叶 经验"))
+    second = page(client.get(LIST + "?q=茶叶 经验&page=2"))
+    past = page(client.get(LIST + "?q=茶叶 经验&page=9"))
+
+    assert "按发布时间排列：这些词很常见，没有逐篇计数和排序" in first
+    assert "第 1 页" in first and "第 1 / " not in first and "下一页" in first
+    assert first.index("茶叶经验44") < first.index("茶叶经验25")
+    assert first.count('<article class="card">') == 20
+    assert "茶叶经验24" in second and "上一页" in second
+    # Page 2 is the last the search pages (RANK_LIMIT 30): no next page.
+    assert "下一页" not in second
+    assert "茶叶经验24" in past and "第 2 页" in past  # past the last page: the last one

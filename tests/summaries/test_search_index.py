@@ -4,10 +4,8 @@ Documents are written straight into the database and indexed with index_document
 library's services do inside their transactions.
 """
 
-import datetime as dt
 import random
 import re
-from collections.abc import Callable
 
 import pytest
 from django.db import connection, transaction
@@ -19,49 +17,13 @@ from guazhi.summaries.models import (
     LibraryDocument,
     LibraryKeyword,
     LibrarySearchEntry,
-    LibrarySource,
     LibraryState,
 )
 from guazhi.summaries.search import postgresql
 from guazhi.summaries.search.entries import entry_of
-from tests.factories import UnitFactory
+from tests.summaries.indexing import Publish
 
 pytestmark = pytest.mark.django_db
-
-Publish = Callable[..., LibraryDocument]
-START = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC)
-
-
-@pytest.fixture
-def publish() -> Publish:
-    owner = UnitFactory(name="江州市委组织部", kind="organisation_department", level="city")
-    made = [0]
-
-    def make(
-        body: str,
-        *,
-        title: str = "挂职心得",
-        heading: str = "主要工作",
-        keywords: tuple[str, ...] = (),
-        state: str = LibraryState.PUBLISHED,
-        year: int = 2026,
-    ) -> LibraryDocument:
-        made[0] += 1
-        document = LibraryDocument.objects.create(
-            title=title,
-            sections=[{"heading": heading, "body": body}],
-            source=LibrarySource.IMPORT,
-            owner_org=owner,
-            year=year,
-            state=state,
-            published_at=START + dt.timedelta(hours=made[0]),
-        )
-        for position, keyword in enumerate(keywords):
-            LibraryKeyword.objects.create(document=document, position=position, keyword=keyword)
-        search.index_document(document)
-        return document
-
-    return make
 
 
 def everything() -> "object":

@@ -15,22 +15,28 @@ overlapping character bigrams) and answer the same queries:
 
 Ranking. Ranking every match is what costs: at 100,000 documents, a word found in most of them
 means scoring all of them (about 330 ms measured) while walking the index newest first stops
-after one page (under a millisecond). So a search first counts its matches, stopping at
-RANK_LIMIT + 1:
-- at most RANK_LIMIT (500) matches: every one is scored (bm25 on SQLite; occurrences over
-  length on PostgreSQL; a word in the title counts five times), best first, equal scores newest
-  first; `ordered_by` "relevance", `total` exact;
+after one page (under a millisecond). So only a query with at most RANK_LIMIT (100) matches is
+ranked:
+- at most RANK_LIMIT matches: every one is scored (bm25 on SQLite; occurrences over length on
+  PostgreSQL; a word in the title counts five times), best first, equal scores newest first;
+  `ordered_by` "relevance", `total` exact;
 - more: newest published first, `ordered_by` "newest", `total` = RANK_LIMIT and `capped` True
-  (the page says "more than 500, newest first; add a word to narrow it down"). A word that
+  (the page says "more than 100, newest first; add a word to narrow it down"). A word that
   common ranks nothing usefully anyway: it is in a good share of the library.
-A search thus reads at most RANK_LIMIT + 1 matches and scores at most RANK_LIMIT, whatever the
-library's size; newest first reads one page (PostgreSQL: a slice of the newest documents, see
-postgresql.py). RANK_LIMIT trades ranking reach for time. On SQLite each match counted costs
-about 0.5 µs, scored 3 µs; on PostgreSQL a word of one term is counted from the index alone,
-a longer one is checked in the row's text (some 20 µs a match, the most of what a search there
-costs). A reader's filters (year, kind, keyword) add a check of each match, about 6 µs; a
-search of the whole library has none (benchmarks/library_search.py measures the words at the
-limit, the slowest case).
+How a backend tells the two apart differs. SQLite counts the matches, stopping at RANK_LIMIT +
+1, at about 0.5 µs a match, newest first: the count is also the first pages. PostgreSQL cannot
+count a word of several terms without reading each match's text (5–15 µs), so it decides from
+how many documents hold each term (frequencies.py, kept by triggers): a query whose words' rarest
+terms are each in at most RANK_LIMIT documents is ranked; a word of one term (two characters)
+in more is counted from the term itself; otherwise the words are common by their terms, and the
+page comes newest first without a count (`total` None, `more` whether another page follows;
+the page says so). Such a word may itself be in fewer documents than its terms: when the search
+went through the whole library to fill the page, it knows, and ranks them after all.
+A search thus reads and scores at most RANK_LIMIT matches whatever the library's size, and newest
+first reads about one page (PostgreSQL: the newest rows one by one for a word in a good share of
+the library, else a slice of the newest documents; see postgresql.py). A reader's filters (year,
+kind, keyword) add a check of each match, about 6 µs; a search of the whole library has none
+(benchmarks/library_search.py measures each class of words).
 
 The index holds published documents only: the library's services call index_document in the
 writing transaction after each save (publish, edit, withdraw), so the index commits or rolls back
@@ -60,7 +66,7 @@ __all__ = [
     "unindex_document",
 ]
 
-RANK_LIMIT = 500
+RANK_LIMIT = 100
 REINDEX_BATCH = 500
 
 
@@ -76,14 +82,17 @@ class SearchHit:
 @dataclass
 class SearchResults:
     hits: list[SearchHit] = field(default_factory=list)
-    # Matches among the documents searched; at most RANK_LIMIT (see `capped`).
-    total: int = 0
+    # Matches among the documents searched; at most RANK_LIMIT (see `capped`). None: not
+    # counted (words common by their terms, on PostgreSQL; see `more`).
+    total: int | None = 0
     # The query's words as typed, each once (总结 and 總結 count once).
     words: list[str] = field(default_factory=list)
     # "relevance" or "newest"
     ordered_by: str = "relevance"
     # True when there are more than `total` matches: counting stopped at RANK_LIMIT.
     capped: bool = False
+    # Not counted: whether another page follows this one.
+    more: bool = False
 
 
 @cache
@@ -131,29 +140,28 @@ def search_documents(
     if not words:
         return SearchResults()
     index = backend()
-    with index.searching():
-        matches = index.ranked(words, documents, RANK_LIMIT)
-        if matches is not None:
-            # Best first; equal scores newest first.
-            matches.sort(key=lambda match: (-match[1], -match[2]))
-            page = matches[offset : offset + limit]
-            ids = [document_id for document_id, _score, _key in page]
-            scores = {document_id: score for document_id, score, _key in page}
-            total, ordered_by, capped = len(matches), "relevance", False
-        else:
-            ids = index.newest(words, documents, limit, offset)
-            scores = {}
-            total, ordered_by, capped = RANK_LIMIT, "newest", True
+    found = index.find(words, documents, RANK_LIMIT, limit, offset)
+    total: int | None
+    if found.ranked is not None:
+        # Best first; equal scores newest first.
+        matches = sorted(found.ranked, key=lambda match: (-match[1], -match[2]))
+        page = matches[offset : offset + limit]
+        ids = [document_id for document_id, _score, _key in page]
+        scores = {document_id: score for document_id, score, _key in page}
+        total, ordered_by, capped = len(matches), "relevance", False
+    else:
+        ids, scores, ordered_by = found.newest, {}, "newest"
+        total, capped = (RANK_LIMIT, True) if found.counted else (None, False)
     readable = documents if documents is not None else LibraryDocument.objects.published()
-    found = readable.in_bulk(ids) if ids else {}
+    loaded = readable.in_bulk(ids) if ids else {}
     hits = [
         SearchHit(
-            document=found[document_id],
-            snippet=snippet(body_text(found[document_id]), words),
+            document=loaded[document_id],
+            snippet=snippet(body_text(loaded[document_id]), words),
             score=scores.get(document_id),
         )
         for document_id in ids
-        if document_id in found
+        if document_id in loaded
     ]
     return SearchResults(
         hits=hits,
@@ -161,6 +169,7 @@ def search_documents(
         words=[word.text for word in words],
         ordered_by=ordered_by,
         capped=capped,
+        more=found.more,
     )
 
 

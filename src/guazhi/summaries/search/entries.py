@@ -4,7 +4,7 @@ backends."""
 import datetime as dt
 from collections.abc import Iterable
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from django.db.models import QuerySet
@@ -81,6 +81,21 @@ def allowed(
     return f"((SELECT 1 FROM ({sql}) allowed LIMIT 1) IS NOT NULL)", list(params)
 
 
+@dataclass
+class Found:
+    """What a backend found for a query: `ranked` when the matches are few enough to rank,
+    else `newest`."""
+
+    # (document id, score, sort key) of every match, in no particular order.
+    ranked: list[tuple[int, float, int]] | None = None
+    # The page asked for, newest published first.
+    newest: list[int] = field(default_factory=list)
+    # Newest first, were the matches counted (more than the cap)? Not counted: `more` says
+    # whether a page follows this one.
+    counted: bool = True
+    more: bool = False
+
+
 class Backend(Protocol):
     """One database's index. Every method runs on the default connection, inside the caller's
     transaction if there is one."""
@@ -93,27 +108,17 @@ class Backend(Protocol):
 
     def clear(self) -> None: ...
 
-    def searching(self) -> AbstractContextManager[None]:
-        """Around the queries of one search (PostgreSQL steers its planner there)."""
-
     def rebuilding(self) -> AbstractContextManager[None]:
         """Around filling the index in bulk (PostgreSQL builds its GIN indexes afterwards)."""
 
-    def ranked(
+    def find(
         self,
         words: list[Word],
         documents: "QuerySet[LibraryDocument] | None",
         cap: int,
-    ) -> list[tuple[int, float, int]] | None:
-        """(document id, score, sort key) of every match among `documents` (None: every
-        published document), in no particular order; None when there are more than `cap` (too
-        many to rank)."""
-
-    def newest(
-        self,
-        words: list[Word],
-        documents: "QuerySet[LibraryDocument] | None",
         limit: int,
         offset: int,
-    ) -> list[int]:
-        """Ids of matches among `documents`, newest published first."""
+    ) -> "Found":
+        """The matches among `documents` (None: every published document): all of them,
+        scored, when there are at most `cap`; otherwise the page of `limit` from `offset`,
+        newest published first."""

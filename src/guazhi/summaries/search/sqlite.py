@@ -22,7 +22,7 @@ from django.db.models import QuerySet
 
 from guazhi.core.search import Word, index_terms
 from guazhi.summaries.models import LibraryDocument
-from guazhi.summaries.search.entries import ID_MASK, IndexEntry, allowed
+from guazhi.summaries.search.entries import ID_MASK, Found, IndexEntry, allowed
 
 ENTRIES = "summaries_library_search"
 FTS = "summaries_library_search_fts"
@@ -39,9 +39,6 @@ def match_expression(words: list[Word]) -> str:
 
 
 class SQLiteBackend:
-    def searching(self) -> AbstractContextManager[None]:
-        return nullcontext()
-
     def rebuilding(self) -> AbstractContextManager[None]:
         return nullcontext()
 
@@ -92,22 +89,32 @@ class SQLiteBackend:
             cursor.execute(sql, [match_expression(words), *exists_params, *tail_params])
             return list(cursor.fetchall())
 
-    def _more_than(
-        self, cap: int, words: list[Word], documents: "QuerySet[LibraryDocument] | None"
-    ) -> bool:
-        return len(self._matches("1", words, documents, "LIMIT %s", [cap + 1])) > cap
-
-    def ranked(
+    def find(
         self,
         words: list[Word],
         documents: "QuerySet[LibraryDocument] | None",
         cap: int,
-    ) -> list[tuple[int, float, int]] | None:
+        limit: int,
+        offset: int,
+    ) -> Found:
         # Counting first costs a fifth of scoring (bm25 reads each match's column sizes, and
-        # first counts the documents holding each word): a word too common to rank is never
-        # scored.
-        if self._more_than(cap, words, documents):
-            return None
+        # first counts the documents holding each word), so a word too common to rank is never
+        # scored; and the count walks newest first, so it is also the first pages of such a
+        # word (FTS5 reads its lists in row id order, the sort key's).
+        newest = self._matches(
+            "{document}", words, documents, "ORDER BY f.rowid DESC LIMIT %s", [cap + 1]
+        )
+        if len(newest) > cap:
+            if offset + limit > len(newest):
+                newest = self._matches(
+                    "{document}",
+                    words,
+                    documents,
+                    "ORDER BY f.rowid DESC LIMIT %s OFFSET %s",
+                    [limit, offset],
+                )
+                offset = 0
+            return Found(newest=[int(row[0]) for row in newest[offset : offset + limit]])
         rows = self._matches(
             f'{{document}}, bm25(f."{FTS}", {TITLE_WEIGHT}, {BODY_WEIGHT}), f.rowid',
             words,
@@ -116,20 +123,6 @@ class SQLiteBackend:
             [],
         )
         # bm25 is lower for better matches; readers get a score that grows with relevance.
-        return [(int(document), -float(score), int(key)) for document, score, key in rows]
-
-    def newest(
-        self,
-        words: list[Word],
-        documents: "QuerySet[LibraryDocument] | None",
-        limit: int,
-        offset: int,
-    ) -> list[int]:
-        rows = self._matches(
-            "{document}",
-            words,
-            documents,
-            "ORDER BY f.rowid DESC LIMIT %s OFFSET %s",
-            [limit, offset],
+        return Found(
+            ranked=[(int(document), -float(score), int(key)) for document, score, key in rows]
         )
-        return [int(row[0]) for row in rows]

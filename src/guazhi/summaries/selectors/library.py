@@ -244,7 +244,8 @@ class LibraryRow:
 class LibraryResults:
     rows: list[LibraryRow]
     page: Page  # type: ignore[type-arg]
-    total: int
+    # None: not counted (common words on PostgreSQL; the pager knows the next page only).
+    total: int | None
     ordered_by: str  # "relevance" | "newest"
     # More matches than the search counts (a very common word): newest first, total a floor.
     capped: bool = False
@@ -280,8 +281,17 @@ def library_search(
 
         number = min(_page_number(page_number), _last_search_page())
         results = searched(number)
-        # The search pages itself; the paginator only numbers the pages for the pager.
-        page = Paginator(range(results.total), PAGE_SIZE).get_page(number)
+        if results.total is None and not results.hits and number > 1:
+            # Not counted, and past the last match: back to the first page.
+            number = 1
+            results = searched(number)
+        # The search pages itself; the paginator only numbers the pages for the pager (not
+        # counted: up to the next page, if there is one).
+        known = results.total
+        if known is None:
+            following = PAGE_SIZE if results.more and number < _last_search_page() else 0
+            known = (number - 1) * PAGE_SIZE + len(results.hits) + following
+        page = Paginator(range(known), PAGE_SIZE).get_page(number)
         if page.number != number:  # past the last page: the last one, as the pager says
             results = searched(page.number)
         hits = [(hit.document, hit.snippet) for hit in results.hits]

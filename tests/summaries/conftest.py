@@ -1,0 +1,3 @@
+from tests.summaries.indexing import publish
+
+__all__ = ["publish"]

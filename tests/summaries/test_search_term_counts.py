@@ -1,0 +1,128 @@
+"""PostgreSQL: the term counts a search decides by, and what a reader gets from them.
+
+The counts (how many documents hold each term) are kept by triggers in the same transactions as
+the index; a search reads them first. A word whose rarest term is in more than RANK_LIMIT
+documents is shown newest first without counting its matches (counting would read each match's
+text); SQLite counts every match exactly (test_search_index.py), so these tests are PostgreSQL's.
+"""
+
+import pytest
+from django.db import connection, transaction
+
+from guazhi.summaries import search
+from guazhi.summaries.models import LibraryDocument, LibraryState
+from guazhi.summaries.search.frequencies import TABLE
+from tests.summaries.indexing import Publish
+
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
+
+
+def counts(*terms: str) -> dict[str, int]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'SELECT "term", "documents" FROM "{TABLE}" WHERE "term" = ANY(%s)', [list(terms)]
+        )
+        found = dict(cursor.fetchall())
+    return {term: found.get(term, 0) for term in terms}
+
+
+def bodies(results: search.SearchResults) -> list[str]:
+    return [hit.document.sections[0]["body"] for hit in results.hits]
+
+
+def test_the_counts_follow_publish_withdraw_and_delete(publish: Publish) -> None:
+    kept = publish("乡村振兴，乡村振兴")
+    withdrawn = publish("乡村建设")
+    assert counts("乡村", "振兴", "建设", "#documents") == {
+        "乡村": 2,
+        "振兴": 1,
+        "建设": 1,
+        "#documents": 2,
+    }
+
+    withdrawn.state = LibraryState.WITHDRAWN
+    withdrawn.save()
+    search.index_document(withdrawn)
+    assert counts("乡村", "建设", "#documents") == {"乡村": 1, "建设": 0, "#documents": 1}
+
+    LibraryDocument.objects.filter(pk=kept.pk).delete()  # the index rows go by cascade
+    assert counts("乡村", "振兴", "#documents") == {"乡村": 0, "振兴": 0, "#documents": 0}
+
+
+def test_the_counts_roll_back_with_the_writing_transaction(publish: Publish) -> None:
+    publish("乡村振兴")
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        publish("乡村建设")
+        raise RuntimeError
+
+    assert counts("乡村", "建设", "#documents") == {"乡村": 1, "建设": 0, "#documents": 1}
+
+
+def test_a_rebuild_counts_afresh(publish: Publish) -> None:
+    publish("乡村振兴")
+    publish("乡村建设")
+    with connection.cursor() as cursor:
+        cursor.execute(f'UPDATE "{TABLE}" SET "documents" = 99')
+
+    search.reindex_all()
+
+    assert counts("乡村", "振兴", "#documents") == {"乡村": 2, "振兴": 1, "#documents": 2}
+    # The trigger is on again after the rebuild.
+    publish("乡村振兴")
+    assert counts("振兴", "#documents") == {"振兴": 2, "#documents": 3}
+
+
+def test_a_word_common_by_its_terms_is_newest_first_and_not_counted(
+    publish: Publish, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search, "RANK_LIMIT", 3)
+    documents = [publish(f"第{n}篇：乡村振兴") for n in range(8)]
+    publish("别的内容")
+
+    first = search.search_documents("乡村振兴", limit=2)
+    last = search.search_documents("乡村振兴", limit=2, offset=6)
+    filtered = search.search_documents(
+        "乡村振兴", documents=LibraryDocument.objects.published(), limit=2
+    )
+
+    assert (first.ordered_by, first.total, first.capped, first.more) == (
+        "newest",
+        None,
+        False,
+        True,
+    )
+    assert [hit.document for hit in first.hits] == documents[::-1][:2]
+    assert [hit.score for hit in first.hits] == [None, None]
+    assert [hit.document for hit in last.hits] == documents[::-1][6:]
+    assert [hit.document for hit in filtered.hits] == documents[::-1][:2]
+
+
+def test_a_word_common_by_its_terms_but_rare_itself_is_still_ranked(
+    publish: Publish, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 乡村, 村振 and 振兴 are each in six documents, 乡村振兴 in two: the search finds that
+    # out by searching the whole library, and ranks the two.
+    monkeypatch.setattr(search, "RANK_LIMIT", 3)
+    for _ in range(4):
+        publish("乡村建设，农村振作，产业振兴")
+    once = publish("乡村振兴")
+    often = publish("乡村振兴，乡村振兴")
+
+    results = search.search_documents("乡村振兴")
+
+    assert (results.ordered_by, results.total, results.capped) == ("relevance", 2, False)
+    assert [hit.document for hit in results.hits] == [often, once]
+
+
+def test_a_two_character_word_is_counted_from_its_term(
+    publish: Publish, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search, "RANK_LIMIT", 3)
+    documents = [publish(f"第{n}篇：振兴") for n in range(5)]
+
+    results = search.search_documents("振兴", limit=2)
+
+    assert (results.ordered_by, results.total, results.capped) == ("newest", 3, True)
+    assert [hit.document for hit in results.hits] == documents[::-1][:2]
+    assert bodies(results) == ["第4篇：振兴", "第3篇：振兴"]
