@@ -13,6 +13,9 @@ from django.db.models.expressions import RawSQL
 from guazhi.core.search import Word, normalise
 from guazhi.summaries.models import LibraryDocument
 
+# The index's table on both databases (summaries/models/search.py names it for Django).
+ENTRIES = "summaries_library_search"
+
 # The sort key orders the index like the library's list, newest published first: the seconds
 # since 2000 of the publication time, then the document id in the low ID_BITS bits, so the id is
 # read back from the key (key & ID_MASK) and two documents never share one. Fits a signed 64-bit

@@ -48,10 +48,8 @@ counts (the bytes replace() takes out), Python scores; a candidate whose phrase 
 
 import importlib
 import math
-import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
@@ -60,23 +58,16 @@ from django.db.models import QuerySet
 from guazhi.core.search import GAP, MAX_PHRASE_TERMS, Word
 from guazhi.core.search.terms import Segment, canonical, segment_terms, segments
 from guazhi.summaries.models import LibraryDocument
-from guazhi.summaries.search.entries import Found, IndexEntry, allowed
+from guazhi.summaries.search.entries import ENTRIES, Found, IndexEntry, allowed
 from guazhi.summaries.search.frequencies import Frequencies, counted_terms, counted_terms_of
 from guazhi.summaries.search.planner import Steering, steered
+from guazhi.summaries.search.postgresql_newest import newest_page
 
-ENTRIES = "summaries_library_search"
 # Of the tsvector's 1 MB: lexeme bytes plus 4 bytes of entry each.
 MAX_PART_BYTES = 512 * 1024
 OVERLAP = MAX_PHRASE_TERMS
 # A CJK run longer than this (no punctuation for 20,000 characters) is cut into pieces.
 MAX_RUN = 20_000
-# The newest-first search reads SLICE_MARGIN times the rows it expects to hold the page; a
-# word in at least WALK_SHARE of the library (by its rarest term) is walked row by row.
-SLICE_MARGIN = 2
-WALK_SHARE = 0.1
-# (database, slice size) → (the sort key bounding that slice, until when it is kept)
-_NEWEST_KEYS: dict[tuple[str, int], tuple[int | None, float]] = {}
-NEWEST_KEY_SECONDS = 60.0
 TITLE_WEIGHT = 5
 
 
@@ -201,14 +192,6 @@ def score(sizes: list[int], counts: list[int], body_terms: int) -> float | None:
     return total / (1 + math.log(1 + body_terms))
 
 
-@dataclass(frozen=True)
-class NewestPage:
-    ids: list[int]
-    more: bool
-    # Known when the whole library was searched.
-    total: int | None = None
-
-
 class PostgreSQLBackend:
     def replace(self, document_id: int, entry: IndexEntry | None) -> None:
         with connection.cursor() as cursor:
@@ -245,7 +228,7 @@ class PostgreSQLBackend:
         with connection.cursor() as cursor:
             cursor.execute(f'DELETE FROM "{ENTRIES}"')
 
-    def _matches(
+    def matches(
         self,
         select: str,
         select_params: list[Any],
@@ -340,7 +323,7 @@ class PostgreSQLBackend:
                 cursor.execute(statement)
             cursor.execute(f'ALTER TABLE "{ENTRIES}" ENABLE TRIGGER "{counts.TABLE}_count"')
 
-    def _fetch(self, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    def fetch(self, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return list(cursor.fetchall())
@@ -373,16 +356,20 @@ class PostgreSQLBackend:
             return Found(ranked=ranked if ranked is not None else [])
         if documents is None and known.at_least(words) > cap:
             # A word of one term in more than `cap` documents: the count is known.
-            return Found(newest=self._newest(words, documents, limit, offset, known, steering).ids)
+            return Found(
+                newest=newest_page(self, words, documents, limit, offset, known, steering).ids
+            )
         if bound is None:
             # Only one-character words (a prefix of many terms): counted from GIN.
             ranked = self._ranked(words, documents, cap, known)
             if ranked is not None:
                 return Found(ranked=ranked)
-            return Found(newest=self._newest(words, documents, limit, offset, known, steering).ids)
+            return Found(
+                newest=newest_page(self, words, documents, limit, offset, known, steering).ids
+            )
         # Each word's rarest term is in more than `cap` documents: the words are common, and
         # counting their matches would read the text of each (see the module's docstring).
-        page = self._newest(words, documents, limit, offset, known, steering)
+        page = newest_page(self, words, documents, limit, offset, known, steering)
         if page.total is not None and page.total <= cap:
             # The whole library was searched after all, and few matched: rank them.
             ranked = self._ranked(words, documents, cap, known, counted=True)
@@ -401,7 +388,7 @@ class PostgreSQLBackend:
         if not counted and all(len(word.terms) == 1 for word in words):
             # GIN's answer is exact for words of one term: the matches are counted from the
             # index, no row's text read, and a word too common to rank is never scored.
-            sql, params = self._matches(
+            sql, params = self.matches(
                 's."document_id"',
                 [],
                 words,
@@ -410,7 +397,7 @@ class PostgreSQLBackend:
                 limit_params=(cap + 1,),
                 known=known,
             )
-            count = self._fetch(
+            count = self.fetch(
                 f"SELECT count(*) FROM (SELECT 1 FROM ({sql}) m LIMIT %s) c", [*params, cap + 1]
             )
             if int(count[0][0]) > cap:
@@ -422,7 +409,7 @@ class PostgreSQLBackend:
         counts, count_params = _counts(words, "s")
         long_counts, long_count_params = _counts(words, None)
         head = 's."document_id", s."sort_key", s."body_terms", '
-        sql, params = self._matches(
+        sql, params = self.matches(
             head + counts,
             count_params,
             words,
@@ -436,7 +423,7 @@ class PostgreSQLBackend:
             for index, word in enumerate(words)
             if len(word.terms) > 1
         ]
-        rows = self._fetch(
+        rows = self.fetch(
             f"SELECT * FROM (SELECT * FROM ({sql}) u OFFSET 0) m "
             f"WHERE {' AND '.join(checks) or 'TRUE'} LIMIT %s",
             [*params, cap + 1],
@@ -450,94 +437,3 @@ class PostgreSQLBackend:
             if value is not None:
                 ranked.append((int(document), value, int(key)))
         return ranked
-
-    def _newest(
-        self,
-        words: list[Word],
-        documents: "QuerySet[LibraryDocument] | None",
-        limit: int,
-        offset: int,
-        known: Frequencies,
-        steering: Steering,
-    ) -> "NewestPage":
-        """The page newest first, and whether more matches follow it. Only asked when there
-        are many matches. A word in a good share of the library is found by reading the newest
-        documents one by one (WALK_SHARE); else GIN gives the matches in no order, and checking
-        a phrase reads each row's text, so only the newest slice of the library likely to hold
-        the page is searched, then a larger one, …, then all."""
-        wanted = offset + limit + 1
-        # At most this share of the library matches (the rarest term's): the first slice
-        # assumes it, so that it checks few rows when it is right.
-        share = known.share_at_most(words) or 1.0
-        size = math.ceil(SLICE_MARGIN * wanted / share)
-        if documents is None and not known.long and share >= WALK_SHARE:
-            with steering.index_scans():
-                walked = self._walk(words, limit + 1, offset, size)
-            if len(walked) > limit:
-                return NewestPage(walked[:limit], more=True)
-        while True:
-            bound = self._newest_key(size, steering) if size < known.total else None
-            sql, params = self._matches(
-                's."document_id", s."sort_key"',
-                [],
-                words,
-                documents,
-                where='AND s."sort_key" >= %s' if bound is not None else "",
-                where_params=(bound,) if bound is not None else (),
-                known=known,
-            )
-            rows = self._fetch(
-                f"SELECT document_id, count(*) OVER () FROM ({sql}) m "
-                "ORDER BY sort_key DESC, document_id DESC LIMIT %s OFFSET %s",
-                [*params, limit + 1, offset],
-            )
-            if len(rows) > limit or bound is None:
-                # The whole library searched, the count is known (unless the page is past it).
-                total = int(rows[0][1]) if rows else (0 if offset == 0 else None)
-                return NewestPage(
-                    [int(row[0]) for row in rows[:limit]],
-                    more=len(rows) > limit,
-                    total=total if bound is None else None,
-                )
-            # What this slice held tells the share: the next one should hold the page.
-            found = int(rows[0][1]) if rows else 0
-            grown = math.ceil(SLICE_MARGIN * wanted * size / found) if found else size * 10
-            size = max(size * 2, grown)
-
-    def _walk(self, words: list[Word], limit: int, offset: int, rows: int) -> list[int]:
-        """The page among the newest `rows` one-part documents, each checked in its text (no
-        GIN): for a word in a good share of the library, a few dozen rows."""
-        checks: list[str] = []
-        params: list[Any] = [rows]
-        for word in words:
-            text = word.canonical()
-            checks.append('(strpos(n."body", %s) > 0 OR strpos(n."title", %s) > 0)')
-            params += [text, text]
-        found = self._fetch(
-            'SELECT n."document_id" FROM (SELECT "document_id", "sort_key", "title", "body" '
-            f'FROM "{ENTRIES}" WHERE "parts" = 1 ORDER BY "sort_key" DESC LIMIT %s) n '
-            f'WHERE {" AND ".join(checks)} ORDER BY n."sort_key" DESC LIMIT %s OFFSET %s',
-            [*params, limit, offset],
-        )
-        return [int(row[0]) for row in found]
-
-    def _newest_key(self, size: int, steering: Steering) -> int | None:
-        """A sort key about size rows back from the newest; None when there are fewer rows.
-        Read from the newest-first b-tree walked backwards (index only: the search's steering,
-        planner.py, would have it sort every row, 33 ms at 100,000 documents, not 0.1), and
-        kept for a minute: it only bounds the slice a search looks at first, and a slice that
-        turns out too small is followed by a larger one, so an old bound costs at most a
-        second query, never a missed match."""
-        size = 1 << max(0, size - 1).bit_length()  # a power of two: few bounds to keep
-        cache_key = (connection.settings_dict["NAME"], size)
-        kept = _NEWEST_KEYS.get(cache_key)
-        if kept is not None and kept[1] > time.monotonic():
-            return kept[0]
-        with steering.index_scans():
-            rows = self._fetch(
-                f'SELECT "sort_key" FROM "{ENTRIES}" ORDER BY "sort_key" DESC OFFSET %s LIMIT 1',
-                [size - 1],
-            )
-        key = int(rows[0][0]) if rows else None
-        _NEWEST_KEYS[cache_key] = (key, time.monotonic() + NEWEST_KEY_SECONDS)
-        return key

@@ -22,9 +22,8 @@ from django.db.models import QuerySet
 
 from guazhi.core.search import Word, index_terms
 from guazhi.summaries.models import LibraryDocument
-from guazhi.summaries.search.entries import ID_MASK, Found, IndexEntry, allowed
+from guazhi.summaries.search.entries import ENTRIES, ID_MASK, Found, IndexEntry, allowed
 
-ENTRIES = "summaries_library_search"
 FTS = "summaries_library_search_fts"
 # bm25 column weights: a word in the title counts as much as five in the body.
 TITLE_WEIGHT, BODY_WEIGHT = 5.0, 1.0
