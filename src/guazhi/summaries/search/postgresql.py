@@ -61,7 +61,7 @@ from guazhi.summaries.models import LibraryDocument
 from guazhi.summaries.search.entries import ENTRIES, Found, IndexEntry, allowed
 from guazhi.summaries.search.frequencies import Frequencies, counted_terms, counted_terms_of
 from guazhi.summaries.search.planner import Steering, steered
-from guazhi.summaries.search.postgresql_newest import newest_page
+from guazhi.summaries.search.postgresql_newest import NewestPage, newest_page
 
 # Of the tsvector's 1 MB: lexeme bytes plus 4 bytes of entry each.
 MAX_PART_BYTES = 512 * 1024
@@ -350,30 +350,30 @@ class PostgreSQLBackend:
     ) -> Found:
         known = Frequencies.of(words, steering.counts)
         bound = known.at_most(words)
+
+        def newest() -> NewestPage:
+            return newest_page(self, words, documents, limit, offset, known, steering)
+
         if bound is not None and bound <= cap:
             # At most `cap` documents hold the terms: rank every one, no counting first.
             ranked = self._ranked(words, documents, cap, known, counted=True)
-            return Found(ranked=ranked if ranked is not None else [])
+            # None: more after all, the counts behind the index (they never should be).
+            return Found(ranked=ranked) if ranked is not None else Found(newest=newest().ids)
         if documents is None and known.at_least(words) > cap:
             # A word of one term in more than `cap` documents: the count is known.
-            return Found(
-                newest=newest_page(self, words, documents, limit, offset, known, steering).ids
-            )
+            return Found(newest=newest().ids)
         if bound is None:
             # Only one-character words (a prefix of many terms): counted from GIN.
             ranked = self._ranked(words, documents, cap, known)
-            if ranked is not None:
-                return Found(ranked=ranked)
-            return Found(
-                newest=newest_page(self, words, documents, limit, offset, known, steering).ids
-            )
+            return Found(ranked=ranked) if ranked is not None else Found(newest=newest().ids)
         # Each word's rarest term is in more than `cap` documents: the words are common, and
         # counting their matches would read the text of each (see the module's docstring).
-        page = newest_page(self, words, documents, limit, offset, known, steering)
+        page = newest()
         if page.total is not None and page.total <= cap:
             # The whole library was searched after all, and few matched: rank them.
             ranked = self._ranked(words, documents, cap, known, counted=True)
-            return Found(ranked=ranked if ranked is not None else [])
+            if ranked is not None:
+                return Found(ranked=ranked)
         return Found(newest=page.ids, counted=page.total is not None, more=page.more)
 
     def _ranked(
