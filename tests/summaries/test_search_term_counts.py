@@ -126,3 +126,17 @@ def test_a_two_character_word_is_counted_from_its_term(
     assert (results.ordered_by, results.total, results.capped) == ("newest", 3, True)
     assert [hit.document for hit in results.hits] == documents[::-1][:2]
     assert bodies(results) == ["第4篇：振兴", "第3篇：振兴"]
+
+
+def test_counts_behind_the_index_never_hide_a_match(
+    publish: Publish, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search, "RANK_LIMIT", 3)
+    documents = [publish(f"第{n}篇：乡村振兴") for n in range(5)]
+    with connection.cursor() as cursor:
+        cursor.execute(f'UPDATE "{TABLE}" SET "documents" = 0')
+
+    results = search.search_documents("乡村振兴", limit=2)
+
+    assert results.ordered_by == "newest"
+    assert [hit.document for hit in results.hits] == documents[::-1][:2]
