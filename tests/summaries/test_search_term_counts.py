@@ -140,3 +140,23 @@ def test_counts_behind_the_index_never_hide_a_match(
 
     assert results.ordered_by == "newest"
     assert [hit.document for hit in results.hits] == documents[::-1][:2]
+
+
+def test_a_word_whose_rarest_terms_are_rarely_together_is_counted_and_ranked(
+    publish: Publish, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 乡村, 村振 and 振兴 are each in seven of seventeen documents, but 乡村 and 村振
+    # together in only three: GIN finds those three, and they are counted and ranked.
+    monkeypatch.setattr(search, "RANK_LIMIT", 3)
+    for _ in range(4):
+        publish("乡村建设")
+        publish("农村振作")
+        publish("产业振兴")
+    for _ in range(2):
+        publish("别的内容")
+    matches = [publish("乡村振兴" + "，乡村振兴" * times) for times in range(3)]
+
+    results = search.search_documents("乡村振兴", limit=2)
+
+    assert (results.ordered_by, results.total, results.capped) == ("relevance", 3, False)
+    assert [hit.document for hit in results.hits] == matches[::-1][:2]

@@ -28,8 +28,9 @@ How a backend tells the two apart differs. SQLite counts the matches, stopping a
 count a word of several terms without reading each match's text (5–15 µs), so it decides from
 how many documents hold each term (frequencies.py, kept by triggers): a query whose words' rarest
 terms are each in at most RANK_LIMIT documents is ranked; a word of one term (two characters)
-in more is counted from the term itself; otherwise the words are common by their terms, and the
-page comes newest first without a count (`total` None, `more` whether another page follows;
+in more is counted from the term itself; a word whose two rarest terms are likely together in at
+most RANK_LIMIT documents is counted among those; otherwise the words are common by their terms,
+and the page comes newest first without a count (`total` None, `more` whether another page follows;
 the page says so). Such a word may itself be in fewer documents than its terms: when the search
 went through the whole library to fill the page, it knows, and ranks them after all.
 A search thus reads and scores at most RANK_LIMIT matches whatever the library's size, and newest

@@ -5,17 +5,16 @@ indexed) and its canonical text, title and body apart (`title`, `body`: core.sea
 joined by single spaces, " 用 excel 表格 统计 2024 年 "). A query asks GIN for the documents
 holding each word ('工作' & '总':*), which is exact for a word of one term (two CJK characters,
 one character as a prefix, a word of letters); for a word of several terms GIN is asked for its
-rarest one only (by the term counts, frequencies.py: the shortest list to read) and the word is
-then checked with strpos on the canonical text, where its phrase of terms occurs exactly where
+rarest one or two only (by the term counts, frequencies.py: the shortest lists to read) and the
+word is then checked with strpos on the canonical text, where its phrase of terms occurs exactly where
 its own canonical form ("工作总", " excel 表") is a substring; its occurrences give the score.
 
 Deciding (search/__init__.py says what): the term counts first, read with the planner settings
 (planner.py) in the search's first query. At most RANK_LIMIT documents hold the rarest terms:
-rank them all. A word of one term in more: newest first, counted. Words common by their terms:
-newest first, not counted. Newest first, a word in at least WALK_SHARE of the library (by its
-rarest term) is found by reading the newest rows one by one and checking each text (a page
-takes a few dozen rows); a rarer one by GIN in a slice of the newest documents sized to hold the
-page, larger slices after it if it did not.
+rank them all. A word of one term in more: newest first, counted. A word whose two rarest terms
+are likely together in at most RANK_LIMIT documents (frequencies.candidates): count its matches
+among those and rank them if few. Otherwise the words are common by their terms: newest first,
+not counted (postgresql_newest.py).
 
 Why not tsvector positions and <->: GIN does not store positions, so every phrase match is
 rechecked against the row's tsvector, and a document's tsvector with positions is about 25 kB,
@@ -69,6 +68,10 @@ OVERLAP = MAX_PHRASE_TERMS
 # A CJK run longer than this (no punctuation for 20,000 characters) is cut into pieces.
 MAX_RUN = 20_000
 TITLE_WEIGHT = 5
+# A query whose rarest term is in at most this many times RANK_LIMIT documents, and whose
+# narrowing terms together likely in fewer than RANK_LIMIT, is counted exactly: the candidates
+# GIN finds are few (at most this many times RANK_LIMIT) and each is checked in its text.
+EXACT_BOUND_FACTOR = 20
 
 
 def _quoted(term: str) -> str:
@@ -77,10 +80,9 @@ def _quoted(term: str) -> str:
 
 def word_query(word: Word, known: Frequencies | None = None) -> str:
     """The tsquery GIN answers for one word: all its terms (a GAP is no term of the index);
-    with the term counts `known`, the rarest one only, for a word checked in the text."""
-    counted = counted_terms(word)
-    if known is not None and len(word.terms) > 1 and counted:
-        return "(" + _quoted(min(counted, key=lambda term: known.holding[term])) + ")"
+    with the term counts `known`, its narrowing terms only, for a word checked in the text."""
+    if known is not None and len(word.terms) > 1 and counted_terms(word):
+        return "(" + " & ".join(_quoted(term) for term in known.narrowing_terms(word)) + ")"
     lexemes: list[str] = []
     for index, term in enumerate(word.terms):
         if term == GAP:
@@ -366,8 +368,14 @@ class PostgreSQLBackend:
             # Only one-character words (a prefix of many terms): counted from GIN.
             ranked = self._ranked(words, documents, cap, known)
             return Found(ranked=ranked) if ranked is not None else Found(newest=newest().ids)
-        # Each word's rarest term is in more than `cap` documents: the words are common, and
-        # counting their matches would read the text of each (see the module's docstring).
+        candidates = known.candidates(words)
+        if candidates is not None and candidates <= cap and bound <= EXACT_BOUND_FACTOR * cap:
+            # Few documents hold the narrowing terms together: count the matches among them.
+            ranked = self._ranked(words, documents, cap, known)
+            return Found(ranked=ranked) if ranked is not None else Found(newest=newest().ids)
+        # Each word's rarest term is in more than `cap` documents and its narrowing terms
+        # together in more still: the words are common, and counting their matches would
+        # read the text of each (see the module's docstring).
         page = newest()
         if page.total is not None and page.total <= cap:
             # The whole library was searched after all, and few matched: rank them.
