@@ -45,7 +45,9 @@ def _normal_pattern(word: Word) -> re.Pattern[str]:
     return re.compile(word.pattern())
 
 
-def _marked(text: str, spans: Sequence[tuple[int, int]], before: str = "", after: str = "") -> Markup:
+def _marked(
+    text: str, spans: Sequence[tuple[int, int]], before: str = "", after: str = ""
+) -> Markup:
     """`text` escaped with the spans marked, between `before` and `after` (safe as they are)."""
     out = [before]
     at = 0
