@@ -64,7 +64,7 @@ def newest_page(
     size = math.ceil(SLICE_MARGIN * wanted / share)
     if documents is None and not known.long and share >= WALK_SHARE:
         with steering.index_scans():
-            walked = _walk(index, words, limit + 1, offset, size)
+            walked = walk(index, words, limit + 1, offset, size)
         if len(walked) > limit:
             return NewestPage(walked[:limit], more=True)
     while True:
@@ -97,7 +97,7 @@ def newest_page(
         size = max(size * 2, grown)
 
 
-def _walk(
+def walk(
     index: "PostgreSQLBackend", words: list[Word], limit: int, offset: int, rows: int
 ) -> list[int]:
     """The page among the newest `rows` one-part documents, each checked in its text (no
