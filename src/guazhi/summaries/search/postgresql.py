@@ -358,11 +358,14 @@ class PostgreSQLBackend:
         def newest() -> NewestPage:
             return newest_page(self, words, documents, limit, offset, known, steering)
 
+        def ranked_or_newest(ranked: list[tuple[int, float, int]] | None) -> Found:
+            # None: more than `cap` matches, newest first.
+            return Found(ranked=ranked) if ranked is not None else Found(newest=newest().ids)
+
         if bound is not None and bound <= cap:
             # At most `cap` documents hold the terms: rank every one, no counting first.
-            ranked = self._ranked(words, documents, cap, known, counted=True)
-            # None: more after all, the counts behind the index (they never should be).
-            return Found(ranked=ranked) if ranked is not None else Found(newest=newest().ids)
+            # More after all would mean the counts behind the index (they never should be).
+            return ranked_or_newest(self._ranked(words, documents, cap, known, counted=True))
         if documents is None and known.at_least(words) > cap:
             # A word of one term in more than `cap` documents: the count is known.
             return Found(newest=newest().ids)
@@ -377,13 +380,11 @@ class PostgreSQLBackend:
                     walked = walk(self, words, cap + 1, 0, CERTIFY_ROWS_FACTOR * (cap + 1))
                 if len(walked) > cap and offset + limit <= len(walked):
                     return Found(newest=walked[offset : offset + limit])
-            ranked = self._ranked(words, documents, cap, known)
-            return Found(ranked=ranked) if ranked is not None else Found(newest=newest().ids)
+            return ranked_or_newest(self._ranked(words, documents, cap, known))
         candidates = known.candidates(words)
         if candidates is not None and candidates <= cap and bound <= EXACT_BOUND_FACTOR * cap:
             # Few documents hold the narrowing terms together: count the matches among them.
-            ranked = self._ranked(words, documents, cap, known)
-            return Found(ranked=ranked) if ranked is not None else Found(newest=newest().ids)
+            return ranked_or_newest(self._ranked(words, documents, cap, known))
         # Each word's rarest term is in more than `cap` documents and its narrowing terms
         # together in more still: the words are common, and counting their matches would
         # read the text of each (see the module's docstring).
