@@ -6,6 +6,7 @@ from hypothesis import strategies as st
 
 from guazhi.core.search import (
     GAP,
+    gram_terms,
     highlight_words,
     index_terms,
     normalise,
@@ -41,15 +42,23 @@ def test_index_terms_are_bigrams_with_each_run_s_last_character() -> None:
     assert index_terms("excel 表格") == ["excel", "表格", "格"]
 
 
+def test_the_grams_are_every_three_and_four_characters_of_each_run() -> None:
+    assert gram_terms("工作总结会") == ["工作总", "作总结", "总结会", "工作总结", "作总结会"]
+    # Not across punctuation or into letters; a run of two characters has none.
+    assert gram_terms("工作，总结会 excel表格") == ["总结会"]
+
+
 def test_query_words_are_phrases_of_their_terms() -> None:
-    words = parse_query("总结  总 工作总结 Excel表 工作，总结")
+    words = parse_query("总结  总 工作总结 Excel表 工作，总结 工作总结会")
 
     assert [(w.text, w.terms, w.prefix) for w in words] == [
         ("总结", ("总结",), False),
         ("总", ("总",), True),
-        ("工作总结", ("工作", "作总", "总结"), False),
+        # Three or four characters: one term, a gram of the index.
+        ("工作总结", ("工作总结",), False),
         ("Excel表", ("excel", "表"), True),
         ("工作，总结", ("工作", "作", "总结"), False),
+        ("工作总结会", ("工作", "作总", "总结", "结会"), False),
     ]
 
 

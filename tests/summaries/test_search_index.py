@@ -105,6 +105,17 @@ def test_punctuation_between_letters_and_chinese_counts_spaces_do_not(publish: P
     assert found("出excel。") == ["导出 Excel 表格", "导出Excel表格", "导出excel。表格"]
 
 
+def test_a_word_never_runs_on_from_the_text_into_its_grams(publish: Publish) -> None:
+    # A column's terms in order, then its grams (SQLite: positions; PostgreSQL: none at all):
+    # the text's last word is not followed by its first gram.
+    publish("表格统计用excel", heading="")
+    publish("表格统计用excel，表", heading="")
+
+    assert found("excel表") == []
+    assert found("excel，表") == ["表格统计用excel，表"]
+    assert found("表格统") == ["表格统计用excel", "表格统计用excel，表"]
+
+
 @pytest.mark.postgres
 def test_a_search_leaves_the_planner_settings_as_they_were(publish: Publish) -> None:
     publish("乡村振兴")
@@ -409,7 +420,7 @@ def test_no_word_is_missed_compared_with_a_substring_search(publish: Publish) ->
     for body in rng.sample(normalised, 60):
         runs = re.findall(f"[{CJK}]+", body)
         for run in rng.sample(runs, min(3, len(runs))):
-            for length in (1, 2, 3, 4):
+            for length in (1, 2, 3, 4, 5, 6):
                 if len(run) >= length:
                     start = rng.randrange(len(run) - length + 1)
                     queries.add(run[start : start + length])
@@ -420,6 +431,21 @@ def test_no_word_is_missed_compared_with_a_substring_search(publish: Publish) ->
             body for body, text in zip(bodies, normalised, strict=True) if normalise(query) in text
         )
         assert found(query) == expected, query
+
+
+def test_migrate_rebuilds_an_index_emptied_by_a_change_of_analysis(publish: Publish) -> None:
+    from django.core.management.sql import emit_post_migrate_signal
+
+    publish("乡村振兴")
+    publish("基层党建", state=LibraryState.WITHDRAWN)
+    LibrarySearchEntry.objects.all().delete()  # what migration 0005 does
+
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+
+    assert found("乡村振兴") == ["乡村振兴"]
+    assert found("党建") == []
+    # An index that holds something is left alone.
+    assert search.rebuild_a_missing_index() is None
 
 
 def test_the_reindex_library_command_rebuilds_the_index(publish: Publish) -> None:

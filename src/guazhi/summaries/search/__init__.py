@@ -2,7 +2,8 @@
 
 One interface, two backends (sqlite.py: FTS5; postgresql.py: tsvector and GIN), chosen by the
 database in use; both index the same terms (core.search: Traditional→Simplified normalisation,
-overlapping character bigrams) and answer the same queries:
+overlapping character bigrams, and every 3 and 4 characters as a term: a word of two to four
+characters is one term, a longer one a phrase) and answer the same queries:
 
 - Words are separated by spaces; a document is a hit when it contains every word (AND). A word
   of two or more CJK characters is found wherever it occurs as a substring of the normalised text
@@ -54,7 +55,7 @@ from markupsafe import Markup
 
 from guazhi.core.search import highlight_words, parse_query, snippet
 from guazhi.summaries.models import LibraryDocument, LibraryState
-from guazhi.summaries.search.entries import Backend, body_text, entry_of
+from guazhi.summaries.search.entries import ENTRIES, Backend, body_text, entry_of
 
 __all__ = [
     "RANK_LIMIT",
@@ -62,6 +63,7 @@ __all__ = [
     "SearchResults",
     "highlight",
     "index_document",
+    "rebuild_a_missing_index",
     "reindex_all",
     "search_documents",
     "unindex_document",
@@ -199,3 +201,17 @@ def reindex_all() -> int:
         index.add_many(batch)
         count += len(batch)
     return count
+
+
+def rebuild_a_missing_index() -> int | None:
+    """Rebuild the index when it holds nothing while documents are published: a migration that
+    changes the analysis empties it (0005), a restored dump may come without it. Runs when
+    `migrate` ends (summaries/apps.py); returns how many documents were indexed, None when the
+    index was there (or nothing is published)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f'SELECT EXISTS (SELECT 1 FROM "{ENTRIES}")')
+        if cursor.fetchone()[0]:
+            return None
+    if not LibraryDocument.objects.published().exists():
+        return None
+    return reindex_all()

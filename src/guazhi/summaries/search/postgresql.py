@@ -1,10 +1,10 @@
 """The library's index on PostgreSQL: a GIN index over each document's terms, checked exactly.
 
-Each row holds a document's distinct terms as a tsvector without positions (`terms`, GIN
-indexed) and its canonical text, title and body apart (`title`, `body`: core.search's segments
+Each row holds a document's distinct terms and grams as a tsvector without positions (`terms`,
+GIN indexed) and its canonical text, title and body apart (`title`, `body`: core.search's segments
 joined by single spaces, " 用 excel 表格 统计 2024 年 "). A query asks GIN for the documents
-holding each word ('工作' & '总':*), which is exact for a word of one term (two CJK characters,
-one character as a prefix, a word of letters); for a word of several terms GIN is asked for its
+holding each word ('工作' & '总':*), which is exact for a word of one term (two to four CJK
+characters, core.search.terms' grams; one character as a prefix; a word of letters); for a word of several terms GIN is asked for its
 rarest one or two only (by the term counts, frequencies.py: the shortest lists to read) and the
 word is then checked with strpos on the canonical text, where its phrase of terms occurs exactly where
 its own canonical form ("工作总", " excel 表") is a substring; its occurrences give the score.
@@ -55,7 +55,13 @@ from django.db import connection
 from django.db.models import QuerySet
 
 from guazhi.core.search import GAP, MAX_PHRASE_TERMS, Word
-from guazhi.core.search.terms import Segment, canonical, segment_terms, segments
+from guazhi.core.search.terms import (
+    Segment,
+    canonical,
+    segment_grams,
+    segment_terms,
+    segments,
+)
 from guazhi.summaries.models import LibraryDocument
 from guazhi.summaries.search.entries import ENTRIES, Found, IndexEntry, allowed
 from guazhi.summaries.search.frequencies import Frequencies, counted_terms, counted_terms_of
@@ -121,6 +127,7 @@ def parts_of(entry: IndexEntry) -> list[tuple[str, str, str, int]]:
     previous: Segment | None = None
     for segment in title_segments:
         title_lexemes.update(segment_terms(previous, segment))
+        title_lexemes.update(segment_grams(segment))
         previous = segment
     title_lexemes.discard(GAP)
     body = _pieces(list(segments(entry.body)))
@@ -133,7 +140,8 @@ def parts_of(entry: IndexEntry) -> list[tuple[str, str, str, int]]:
         end = start
         while end < len(body):
             terms = segment_terms(body[end - 1] if end > start else None, body[end])
-            added = {term for term in terms if term != GAP} - lexemes
+            grams = segment_grams(body[end])
+            added = {term for term in [*terms, *grams] if term != GAP} - lexemes
             grown = size + sum(len(term.encode()) + 4 for term in added)
             if grown > MAX_PART_BYTES and end > start:
                 break

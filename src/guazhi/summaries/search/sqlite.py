@@ -7,8 +7,10 @@ together. The row id is the sort key (publication time, then the document id in 
 FTS5 walks its lists in row id order, so "newest first" stops after the page instead of sorting
 every match, and the document id comes with each match without a join.
 
-A query word is an FTS5 phrase of its terms ("工作 作总" for 工作总, "总"* for 总), words joined
-by AND. The terms come from core.search (letters, digits and CJK only), each phrase is quoted and
+A column holds a text's terms in order (their positions make phrases), then GRAMS_FOLLOW and
+its grams (core.search.terms: a word of 3 or 4 characters is one term). A query word is an FTS5
+phrase of its terms ("工作总结" for 工作总结, "工作 作总 总结 结会" for 工作总结会, "总"* for 总), words
+joined by AND. The terms come from core.search (letters, digits and CJK only), each phrase is quoted and
 any double quote doubled, so nothing the reader types reaches FTS5 as syntax: AND, OR, NOT, NEAR,
 column filters and stars in the query are just text.
 """
@@ -20,13 +22,22 @@ from typing import Any
 from django.db import connection
 from django.db.models import QuerySet
 
-from guazhi.core.search import Word, index_terms
+from guazhi.core.search import Word, gram_terms, index_terms
 from guazhi.summaries.models import LibraryDocument
 from guazhi.summaries.search.entries import ENTRIES, ID_MASK, Found, IndexEntry, allowed
 
 FTS = "summaries_library_search_fts"
 # bm25 column weights: a word in the title counts as much as five in the body.
 TITLE_WEIGHT, BODY_WEIGHT = 5.0, 1.0
+# Stands between a column's terms and its grams: a term no text or query produces (a
+# private-use character), so no phrase runs on from the last term into the grams ("excel表"
+# is the phrase excel 表*, and a gram 表格统 right after a text's last word excel is no match).
+GRAMS_FOLLOW = "\ue001"
+
+
+def column_terms(normalised: str) -> str:
+    """What a column holds for a normalised text: its terms, GRAMS_FOLLOW, its grams."""
+    return " ".join([*index_terms(normalised), GRAMS_FOLLOW, *gram_terms(normalised)])
 
 
 def match_expression(words: list[Word]) -> str:
@@ -52,8 +63,8 @@ class SQLiteBackend:
             (
                 entry.sort_key,
                 entry.document_id,
-                " ".join(index_terms(entry.title)),
-                " ".join(index_terms(entry.body)),
+                column_terms(entry.title),
+                column_terms(entry.body),
             )
             for entry in entries
         ]
