@@ -51,14 +51,14 @@ def test_the_grams_are_every_three_and_four_characters_of_each_run() -> None:
 def test_query_words_are_phrases_of_their_terms() -> None:
     words = parse_query("总结  总 工作总结 Excel表 工作，总结 工作总结会")
 
-    assert [(w.text, w.terms, w.prefix) for w in words] == [
-        ("总结", ("总结",), False),
-        ("总", ("总",), True),
-        # Three or four characters: one term, a gram of the index.
-        ("工作总结", ("工作总结",), False),
-        ("Excel表", ("excel", "表"), True),
-        ("工作，总结", ("工作", "作", "总结"), False),
-        ("工作总结会", ("工作", "作总", "总结", "结会"), False),
+    assert [(w.text, w.terms, w.prefix, w.gram) for w in words] == [
+        ("总结", ("总结",), False, None),
+        ("总", ("总",), True, None),
+        # Three or four characters: also one term where grams are indexed.
+        ("工作总结", ("工作", "作总", "总结"), False, "工作总结"),
+        ("Excel表", ("excel", "表"), True, None),
+        ("工作，总结", ("工作", "作", "总结"), False, None),
+        ("工作总结会", ("工作", "作总", "总结", "结会"), False, None),
     ]
 
 

@@ -8,6 +8,7 @@ from guazhi.core.search.normalise import normalise
 from guazhi.core.search.terms import (
     CJK,
     MAX_TERM_CHARS,
+    as_gram,
     canonical,
     needs_gap,
     phrase_terms,
@@ -30,6 +31,12 @@ class Word:
     normalised: str
     terms: tuple[str, ...]
     prefix: bool  # the last term is a prefix (a word ending in one CJK character)
+
+    @property
+    def gram(self) -> str | None:
+        """The word as one term of an index that holds grams (terms.gram_terms): a word of
+        one CJK run of 3 or 4 characters; None for any other."""
+        return as_gram(self.normalised)
 
     def canonical(self) -> str:
         """What the word is in a text's canonical form (terms.canonical): its segments joined

@@ -4,15 +4,16 @@ A normalised text is cut into segments: runs of CJK characters (Han, kana, Hangu
 other letters or digits; everything else (spaces, punctuation, line breaks) separates them.
 
 - A CJK run c1 c2 … cn gives the bigrams c1c2, c2c3, …, c(n-1)cn and then cn alone, at
-  consecutive positions: every character starts exactly one term. A word of two characters is
-  its bigram, a longer one (beyond GRAM_SIZES, or with letters too) the phrase of its bigrams (exact: a phrase of bigrams cannot cross from one run into
+  consecutive positions: every character starts exactly one term. A word of k ≥ 2 characters is
+  then the phrase of its k-1 bigrams (exact: a phrase of bigrams cannot cross from one run into
   the next, since the run's last single character stands between them), and a one-character word
   is the prefix query "c*" (it finds c at any place of a run, the run's end included).
-- The run's substrings of GRAM_SIZES (3 and 4) characters are terms too (gram_terms), kept apart
-  from the positions above (a backend puts them after a text's other terms): a word of 3 or 4
-  characters, the usual length of a Chinese word or name, is then one term, as exact as a phrase
-  and one short list to read instead of two or three long ones to intersect (一个两岁: 一个 is in
-  nine documents in ten, 一个两岁 in a few). The index holds about three times the terms.
+- A backend may also index a run's substrings of GRAM_SIZES (3 and 4) characters (gram_terms),
+  apart from the positions above: a word of 3 or 4 characters, the usual length of a Chinese
+  word or name, is then one term (query.Word.gram), as exact as its phrase and one short list to
+  read instead of two or three long ones to intersect (一个两岁: 一个 is in nine documents in ten,
+  一个两岁 in a few). The index then holds about three times the terms (SQLite does this; see
+  summaries/search/ for why PostgreSQL does not).
 - Any other run is one term (a whole word: "excel" does not find "excels"), at most
   MAX_TERM_CHARS long (a longer one is cut, in the text and in the query alike).
 - Between a CJK run and another run, a separator with punctuation in it leaves a GAP term, so a
@@ -38,7 +39,7 @@ _SEGMENT = re.compile(f"(?P<cjk>[{CJK}]+)|(?P<word>[^\\W_{CJK}]+)")
 # separator with punctuation between a CJK run and another run.
 GAP = "\ue000"
 MAX_TERM_CHARS = 64
-# A CJK word of these lengths is a term of the index itself (gram_terms).
+# A CJK word of these lengths is a term of its own where grams are indexed (gram_terms).
 GRAM_SIZES = (3, 4)
 
 
@@ -91,6 +92,14 @@ def segment_grams(segment: Segment) -> list[str]:
     return [run[i : i + size] for size in GRAM_SIZES for i in range(len(run) - size + 1)]
 
 
+def as_gram(normalised_word: str) -> str | None:
+    """The word as one gram (gram_terms) when it is one CJK run of GRAM_SIZES characters."""
+    found = list(segments(normalised_word))
+    if len(found) == 1 and found[0].cjk and len(found[0].text) in GRAM_SIZES:
+        return found[0].text
+    return None
+
+
 def gram_terms(normalised: str) -> list[str]:
     """The text's grams (segment_grams of each run): terms without positions of their own."""
     return [gram for segment in segments(normalised) for gram in segment_grams(segment)]
@@ -127,12 +136,9 @@ def phrase_terms(normalised_word: str) -> tuple[list[str], bool]:
 
     The same cut as index_terms, except that the word's last CJK run leaves out its closing
     single character (the text may go on after it), and a last run of one character is a prefix
-    (that character followed by anything, or ending a run). A word that is one CJK run of
-    GRAM_SIZES characters is its own single term (gram_terms).
+    (that character followed by anything, or ending a run).
     """
     found = list(segments(normalised_word))
-    if len(found) == 1 and found[0].cjk and len(found[0].text) in GRAM_SIZES:
-        return [found[0].text], False
     terms: list[str] = []
     prefix = False
     previous: Segment | None = None

@@ -1,6 +1,7 @@
-"""Index a word of 3 or 4 characters as one term (core.search.terms: grams): the index is
-emptied here, and filled again by the analysis of this release when `migrate` ends
-(summaries/apps.py: an empty index with published documents is rebuilt, reindex_all).
+"""SQLite: index every 3 and 4 characters of a run as a term too (core.search.terms: grams), so a
+word of that length is one term there. The index is emptied here, and filled again by this
+release's analysis when `migrate` ends (summaries/apps.py: an empty index while documents are
+published is rebuilt, reindex_all). PostgreSQL's index does not change.
 
 Not filled here: a migration sees the models as they were at this point of the history, and
 the index is built by today's code from today's models.
@@ -12,11 +13,8 @@ ENTRIES = "summaries_library_search"
 
 
 def empty_the_index(apps, schema_editor):
-    # On PostgreSQL, TRUNCATE also empties the term counts (their TRUNCATE trigger); on SQLite,
-    # the delete trigger takes each row out of the FTS table.
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(f'TRUNCATE "{ENTRIES}"')
-    else:
+    # The delete trigger takes each row out of the FTS table too.
+    if schema_editor.connection.vendor == "sqlite":
         schema_editor.execute(f'DELETE FROM "{ENTRIES}"')
 
 

@@ -1,9 +1,9 @@
 """Full-text search over the experience library: index a document, search, highlight.
 
 One interface, two backends (sqlite.py: FTS5; postgresql.py: tsvector and GIN), chosen by the
-database in use; both index the same terms (core.search: Traditional→Simplified normalisation,
-overlapping character bigrams, and every 3 and 4 characters as a term: a word of two to four
-characters is one term, a longer one a phrase) and answer the same queries:
+database in use; both index the same pairs (core.search: Traditional→Simplified normalisation,
+overlapping character bigrams; SQLite also every 3 and 4 characters, see sqlite.py) and answer
+the same queries:
 
 - Words are separated by spaces; a document is a hit when it contains every word (AND). A word
   of two or more CJK characters is found wherever it occurs as a substring of the normalised text

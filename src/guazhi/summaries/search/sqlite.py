@@ -9,8 +9,8 @@ every match, and the document id comes with each match without a join.
 
 A column holds a text's terms in order (their positions make phrases), then GRAMS_FOLLOW and
 its grams (core.search.terms: a word of 3 or 4 characters is one term). A query word is an FTS5
-phrase of its terms ("工作总结" for 工作总结, "工作 作总 总结 结会" for 工作总结会, "总"* for 总), words
-joined by AND. The terms come from core.search (letters, digits and CJK only), each phrase is quoted and
+phrase of its terms ("工作 作总 总结 结会" for 工作总结会, "总"* for 总), or its gram (query.Word.gram:
+"工作总结" for 工作总结), words joined by AND. The terms come from core.search (letters, digits and CJK only), each phrase is quoted and
 any double quote doubled, so nothing the reader types reaches FTS5 as syntax: AND, OR, NOT, NEAR,
 column filters and stars in the query are just text.
 """
@@ -43,7 +43,7 @@ def column_terms(normalised: str) -> str:
 def match_expression(words: list[Word]) -> str:
     phrases = []
     for word in words:
-        phrase = " ".join(word.terms).replace('"', '""')
+        phrase = (word.gram or " ".join(word.terms)).replace('"', '""')
         phrases.append(f'"{phrase}"' + ("*" if word.prefix else ""))
     return " AND ".join(phrases)
 
