@@ -9,9 +9,13 @@ text); SQLite counts every match exactly (test_search_index.py), so these tests 
 import pytest
 from django.db import connection, transaction
 
+from guazhi.core.search import parse_query
 from guazhi.summaries import search
 from guazhi.summaries.models import LibraryDocument, LibraryState
+from guazhi.summaries.search import postgresql
+from guazhi.summaries.search.entries import ENTRIES
 from guazhi.summaries.search.frequencies import TABLE
+from guazhi.summaries.search.planner import steered
 from tests.summaries.indexing import Publish
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
@@ -142,12 +146,14 @@ def test_counts_behind_the_index_never_hide_a_match(
     assert [hit.document for hit in results.hits] == documents[::-1][:2]
 
 
-def test_a_word_whose_rarest_terms_are_rarely_together_is_counted_and_ranked(
+def test_a_word_of_several_terms_is_counted_from_its_own_text_and_ranked(
     publish: Publish, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # 乡村, 村振 and 振兴 are each in seven of seventeen documents, but 乡村 and 村振
-    # together in only three: GIN finds those three, and they are counted and ranked.
+    # 乡村, 村振 and 振兴 are each in seven of seventeen documents, 乡村振兴 in three: below the
+    # share that walks the newest rows (raised here for a small library), the trigram index
+    # finds the three, and they are counted and ranked.
     monkeypatch.setattr(search, "RANK_LIMIT", 3)
+    monkeypatch.setattr(postgresql, "WALK_SHARE", 0.5)
     for _ in range(4):
         publish("乡村建设")
         publish("农村振作")
@@ -160,3 +166,30 @@ def test_a_word_whose_rarest_terms_are_rarely_together_is_counted_and_ranked(
 
     assert (results.ordered_by, results.total, results.capped) == ("relevance", 3, False)
     assert [hit.document for hit in results.hits] == matches[::-1][:2]
+
+
+def test_a_word_of_several_terms_more_common_than_the_cap_is_newest_first_and_counted(
+    publish: Publish, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search, "RANK_LIMIT", 3)
+    monkeypatch.setattr(postgresql, "WALK_SHARE", 0.9)
+    documents = [publish(f"第{n}篇：乡村振兴") for n in range(5)]
+    for _ in range(2):
+        publish("别的内容")
+
+    results = search.search_documents("乡村振兴", limit=2)
+
+    assert (results.ordered_by, results.total, results.capped) == ("newest", 3, True)
+    assert [hit.document for hit in results.hits] == documents[::-1][:2]
+
+
+def test_the_trigram_index_answers_a_word_of_several_terms(publish: Publish) -> None:
+    publish("乡村振兴")
+    words = parse_query("乡村振兴")
+    sql, params = postgresql.PostgreSQLBackend().matches('s."document_id"', [], words, None)
+
+    with steered(), connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+
+    assert f"{ENTRIES}_text" in plan

@@ -25,15 +25,16 @@ ranked:
   (the page says "more than 100, newest first; add a word to narrow it down"). A word that
   common ranks nothing usefully anyway: it is in a good share of the library.
 How a backend tells the two apart differs. SQLite counts the matches, stopping at RANK_LIMIT +
-1, at about 0.5 µs a match, newest first: the count is also the first pages. PostgreSQL cannot
-count a word of several terms without reading each match's text (5–15 µs), so it decides from
-how many documents hold each term (frequencies.py, kept by triggers): a query whose words' rarest
-terms are each in at most RANK_LIMIT documents is ranked; a word of one term (two characters)
-in more is counted from the term itself; a word whose two rarest terms are likely together in at
-most RANK_LIMIT documents is counted among those; otherwise the words are common by their terms,
-and the page comes newest first without a count (`total` None, `more` whether another page follows;
-the page says so). Such a word may itself be in fewer documents than its terms: when the search
-went through the whole library to fill the page, it knows, and ranks them after all.
+1, at about 0.5 µs a match, newest first: the count is also the first pages (a word of 3 or 4
+characters is one term there). PostgreSQL reads each match's text to count a word of several
+terms (5–15 µs), so it first decides from how many documents hold each pair (frequencies.py,
+kept by triggers): a query whose words' rarest pairs are each in at most RANK_LIMIT documents is
+ranked; a word of one term (two characters) in more is counted from the term itself; words whose
+rarest pairs are in a good share of the library are likely as common, and the page comes newest
+first without a count (`total` None, `more` whether another page follows; the page says so);
+other words are counted from their own trigrams (pg_trgm), stopping after RANK_LIMIT + 1. A word
+with common pairs may itself be rare: when a search went through the whole library to fill the
+page, it knows, and ranks the matches after all.
 A search thus reads and scores at most RANK_LIMIT matches whatever the library's size, and newest
 first reads about one page (PostgreSQL: the newest rows one by one for a word in a good share of
 the library, else a slice of the newest documents; see postgresql.py). A reader's filters (year,

@@ -17,7 +17,6 @@ from guazhi.core.search import GAP, Word
 
 TABLE = "summaries_library_search_frequency"
 DOCUMENTS, LONG = "#documents", "#long"
-SECOND_TERM_FACTOR = 20
 
 
 def counted_terms(word: Word) -> list[str]:
@@ -64,32 +63,6 @@ class Frequencies:
         if len(words) == 1 and len(words[0].terms) == 1 and not words[0].prefix:
             return self.holding[words[0].terms[0]]
         return 0
-
-    def narrowing_terms(self, word: Word) -> list[str]:
-        """The terms GIN is asked for, for a word of several checked in the text: its rarest,
-        and the next rarest when its list is at most SECOND_TERM_FACTOR times longer (two
-        lists read find far fewer rows to check: 位数 alone 279 documents of 20,000, with 一位
-        37, for 12 holding 一位数)."""
-        ordered = sorted(counted_terms(word), key=lambda term: (self.holding[term], term))
-        if len(ordered) > 1 and self.holding[ordered[1]] <= SECOND_TERM_FACTOR * max(
-            1, self.holding[ordered[0]]
-        ):
-            return ordered[:2]
-        return ordered[:1]
-
-    def candidates(self, words: list[Word]) -> float | None:
-        """About how many documents GIN finds for the words (their narrowing terms taken as
-        independent); None: not known."""
-        if not self.total:
-            return None
-        estimate = float(self.total)
-        for word in words:
-            terms = self.narrowing_terms(word) if len(word.terms) > 1 else counted_terms(word)
-            if not terms:
-                return None
-            for term in terms:
-                estimate *= self.holding[term] / self.total
-        return estimate + self.long
 
     def share_at_most(self, words: list[Word]) -> float | None:
         """At most this share of the library matches; None: not known."""

@@ -1,20 +1,22 @@
-"""The library's index on PostgreSQL: a GIN index over each document's terms, checked exactly.
+"""The library's index on PostgreSQL: GIN indexes over each document's terms and text.
 
 Each row holds a document's distinct terms as a tsvector without positions (`terms`, GIN
 indexed) and its canonical text, title and body apart (`title`, `body`: core.search's segments
-joined by single spaces, " 用 excel 表格 统计 2024 年 "). A query asks GIN for the documents
-holding each word ('工作' & '总':*), which is exact for a word of one term (two CJK characters,
-one character as a prefix, a word of letters); for a word of several terms GIN is asked for its
-rarest one or two only (by the term counts, frequencies.py: the shortest lists to read) and the
-word is then checked with strpos on the canonical text, where its phrase of terms occurs exactly where
-its own canonical form ("工作总", " excel 表") is a substring; its occurrences give the score.
+joined by single spaces, " 用 excel 表格 统计 2024 年 "), trigram indexed as title || body
+(pg_trgm, migration 0005). A word of one term (two CJK characters, one character as a prefix,
+a word of letters) is asked of the terms' GIN ('工作' & '总':*), which is exact. A word of
+several terms occurs exactly where its own canonical form ("工作总", " excel 表") is a substring
+of that text: it is asked with LIKE, which the trigram index answers from the lists of the
+word's own trigrams (工作总 has one, 一个两岁 two: few candidates even when its pairs are in
+most documents) and rechecks exactly. Its occurrences in the text give the score.
 
 Deciding (search/__init__.py says what): the term counts first, read with the planner settings
 (planner.py) in the search's first query. At most RANK_LIMIT documents hold the rarest terms:
-rank them all. A word of one term in more: newest first, counted. A word whose two rarest terms
-are likely together in at most RANK_LIMIT documents (frequencies.candidates): count its matches
-among those and rank them if few. Otherwise the words are common by their terms: newest first,
-not counted (postgresql_newest.py).
+rank them all. A word of one term in more: newest first, counted. Words of several terms whose
+pairs are in a good share of the library (WALK_SHARE) are likely common: newest first, not
+counted (postgresql_newest.py), unless the whole library was searched to fill the page. Other
+words are counted through the trigram index, stopping after RANK_LIMIT + 1: ranked if no more,
+else newest first.
 
 Why not tsvector positions and <->: GIN does not store positions, so every phrase match is
 rechecked against the row's tsvector, and a document's tsvector with positions is about 25 kB,
@@ -26,16 +28,18 @@ and the canonical text read for a check is about the size of the text itself. It
 the row when the row fits a page (migration 0004): read from the row, a check costs about 5 µs,
 from the TOAST table 15.
 
-Why no grams (every 3 and 4 characters as terms, which make a word of that length one term on
-SQLite): GIN's build time and size grow with the number of distinct terms, and grams are mostly
-distinct. Measured at 3,000 documents: the build took 63 s instead of 13.5 and the index was 469
-MB instead of 71; a rebuild at 100,000 documents would take well over an hour, and the term
-counts (frequencies.py) would triple. The rarest pairs, checked in the text, find the same.
+Why trigrams and not grams in the tsvector (every 3 and 4 characters as terms, as on SQLite):
+GIN's build time and size grow with the number of distinct terms, and grams are mostly distinct.
+Measured at 3,000 documents, the build took 63 s instead of 13.5 and the index was 469 MB
+instead of 71, and the term counts (frequencies.py) would triple; the trigram index took 19 s
+and 134 MB. pg_trgm folds a trigram of CJK characters to a 3-byte hash (the recheck makes that
+exact) and reads CJK characters as letters under a UTF-8 locale (C.UTF-8 included); were they
+not, it would find no trigram, scan its whole index and recheck every row: slow, never wrong.
 
 The tsvector and tsqueries are written as literals of core.search's terms ('工作' '作总' …), so
 PostgreSQL's parser and dictionaries never see the text: the terms are exactly SQLite's,
 whatever the server's locale. Reader input only ever becomes quoted lexemes and strpos
-arguments, so tsquery operators in it are text.
+arguments and LIKE patterns (% and _ escaped), so tsquery and LIKE operators in it are text.
 
 A tsvector must stay under 1 MB: a document with more distinct terms than fit in MAX_PART_BYTES
 (some 40,000 terms, a text of several hundred thousand characters) is split into parts
@@ -47,8 +51,7 @@ each arm an ordinary indexed search.
 Score: for each word, its occurrences in the title (TITLE_WEIGHT each) and in the body, summed
 over the words and divided by 1 + ln(1 + the body's number of terms), as ts_rank's
 normalisation 1 does; no inverse document frequency (ts_rank has none either). The database
-counts (the bytes replace() takes out), Python scores; a candidate whose phrase does not occur
-(GIN found its terms apart) has a count of 0 and is dropped there.
+counts (the bytes replace() takes out), Python scores.
 """
 
 import importlib
@@ -64,9 +67,9 @@ from guazhi.core.search import GAP, MAX_PHRASE_TERMS, Word
 from guazhi.core.search.terms import Segment, canonical, segment_terms, segments
 from guazhi.summaries.models import LibraryDocument
 from guazhi.summaries.search.entries import ENTRIES, Found, IndexEntry, allowed
-from guazhi.summaries.search.frequencies import Frequencies, counted_terms, counted_terms_of
+from guazhi.summaries.search.frequencies import Frequencies, counted_terms_of
 from guazhi.summaries.search.planner import Steering, steered
-from guazhi.summaries.search.postgresql_newest import NewestPage, newest_page, walk
+from guazhi.summaries.search.postgresql_newest import WALK_SHARE, NewestPage, newest_page, walk
 
 # Of the tsvector's 1 MB: lexeme bytes plus 4 bytes of entry each.
 MAX_PART_BYTES = 512 * 1024
@@ -74,10 +77,6 @@ OVERLAP = MAX_PHRASE_TERMS
 # A CJK run longer than this (no punctuation for 20,000 characters) is cut into pieces.
 MAX_RUN = 20_000
 TITLE_WEIGHT = 5
-# A query whose rarest term is in at most this many times RANK_LIMIT documents, and whose
-# narrowing terms together likely in fewer than RANK_LIMIT, is counted exactly: the candidates
-# GIN finds are few (at most this many times RANK_LIMIT) and each is checked in its text.
-EXACT_BOUND_FACTOR = 20
 # A query of one-character words first reads this many times RANK_LIMIT newest rows.
 CERTIFY_ROWS_FACTOR = 4
 
@@ -86,11 +85,8 @@ def _quoted(term: str) -> str:
     return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def word_query(word: Word, known: Frequencies | None = None) -> str:
-    """The tsquery GIN answers for one word: all its terms (a GAP is no term of the index);
-    with the term counts `known`, its narrowing terms only, for a word checked in the text."""
-    if known is not None and len(word.terms) > 1 and counted_terms(word):
-        return "(" + " & ".join(_quoted(term) for term in known.narrowing_terms(word)) + ")"
+def word_query(word: Word) -> str:
+    """The tsquery GIN answers for one word: all its terms (a GAP is no term of the index)."""
     lexemes: list[str] = []
     for index, term in enumerate(word.terms):
         if term == GAP:
@@ -162,6 +158,14 @@ def _found(word: Word, row: str) -> tuple[str, list[str]]:
         return "TRUE", []
     text = word.canonical()
     return f'(strpos({row}."body", %s) > 0 OR strpos({row}."title", %s) > 0)', [text, text]
+
+
+def _in_text(word: Word, row: str) -> tuple[str, list[str]]:
+    """SQL true when the row's text holds a word of several terms, as the trigram index
+    (migration 0005) answers it: its expression, title || body (each begins and ends with a
+    space, so no word runs from one into the other)."""
+    pattern = word.canonical().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f'({row}."title" || {row}."body") LIKE %s', [f"%{pattern}%"]
 
 
 def _occurrences(column: str) -> str:
@@ -249,43 +253,43 @@ class PostgreSQLBackend:
         where_params: tuple[Any, ...] = (),
         limit: str = "",
         limit_params: tuple[Any, ...] = (),
-        checked: bool = True,
         long_select: tuple[str, list[Any]] | None = None,
         known: Frequencies | None = None,
     ) -> tuple[str, list[Any]]:
-        """Both arms: one-part documents holding every word, and long documents with each word
-        in one of their parts (named by their part 0). `select` reads the row as s (for long
-        documents `long_select` if given). Unchecked, the first arm has every document GIN
-        finds, phrases or not (the caller checks). With the term counts `known`, GIN is asked
-        for each word's rarest term only (the check in the text is exact, GIN only narrows the
-        rows to check, and the shortest list is the quickest read), and without long documents
-        their arm is left out."""
+        """Both arms: one-part documents holding every word (words of one term from the terms'
+        GIN, words of several from the trigram index), and long documents with each word in
+        one of their parts (named by their part 0). `select` reads the row as s (for long
+        documents `long_select` if given). With the term counts `known`, and no long documents
+        among them, their arm is left out."""
         exists, exists_params = allowed(documents, 's."document_id"')
-        checks: list[str] = []
-        check_params: list[Any] = []
+        conditions: list[str] = []
+        condition_params: list[Any] = []
+        lexemes = [word_query(word) for word in words if len(word.terms) == 1]
+        if lexemes:
+            conditions.append('s."terms" @@ %s::tsquery')
+            condition_params.append(" & ".join(lexemes))
         long_words: list[str] = []
         long_params: list[Any] = []
         for word in words:
-            check, params = _found(word, "s") if checked else ("TRUE", [])
-            checks.append(check)
-            check_params += params
+            if len(word.terms) > 1:
+                condition, params = _in_text(word, "s")
+                conditions.append(condition)
+                condition_params += params
             part_check, params = _found(word, "p")
             long_words.append(
                 f's."document_id" IN (SELECT p."document_id" FROM "{ENTRIES}" p '
                 f'WHERE p."parts" > 1 AND p."terms" @@ %s::tsquery AND {part_check})'
             )
             long_params += [word_query(word), *params]
-        query = " & ".join(word_query(word, known) for word in words)
         long_sql, long_select_params = long_select or (select, select_params)
         sql = (
             f'(SELECT {select} FROM "{ENTRIES}" s '
-            f'WHERE s."parts" = 1 AND s."terms" @@ %s::tsquery AND {" AND ".join(checks)} '
+            f'WHERE s."parts" = 1 AND {" AND ".join(conditions)} '
             f"{where} AND {exists} {limit}) "
         )
         params = [
             *select_params,
-            query,
-            *check_params,
+            *condition_params,
             *where_params,
             *exists_params,
             *limit_params,
@@ -310,15 +314,20 @@ class PostgreSQLBackend:
     @contextmanager
     def rebuilding(self) -> Iterator[None]:
         # Filling GIN indexes row by row costs some 20 ms a document (100,000: half an hour);
-        # building them once afterwards, a minute. The term counts likewise: the trigger
+        # building them once afterwards, about 6 ms each (measured at 3,000 documents, for the
+        # terms' index and the trigram one alike). The term counts likewise: the trigger
         # counting each row's terms is off during the load, and they are counted afresh at its
-        # end (about 30 s for 20,000 documents). Inside a transaction the table stays locked until the
-        # commit: searches wait for a rebuild instead of seeing a half-empty index.
+        # end (about 30 s for 20,000 documents). Inside a transaction the table stays locked
+        # until the commit: searches wait for a rebuild instead of seeing a half-empty index.
         search = importlib.import_module("guazhi.summaries.migrations.0002_library_search")
         counts = importlib.import_module(
             "guazhi.summaries.migrations.0003_library_term_frequencies"
         )
-        statements = [statement for statement in search.POSTGRESQL if "USING gin" in statement]
+        text = importlib.import_module("guazhi.summaries.migrations.0005_library_search_grams")
+        statements = [
+            *(statement for statement in search.POSTGRESQL if "USING gin" in statement),
+            text.TEXT_INDEX,
+        ]
         with connection.cursor() as cursor:
             for statement in statements:
                 cursor.execute(f'DROP INDEX IF EXISTS "{statement.split(chr(34))[1]}"')
@@ -387,13 +396,13 @@ class PostgreSQLBackend:
                 if len(walked) > cap and offset + limit <= len(walked):
                     return Found(newest=walked[offset : offset + limit])
             return ranked_or_newest(self._ranked(words, documents, cap, known))
-        candidates = known.candidates(words)
-        if candidates is not None and candidates <= cap and bound <= EXACT_BOUND_FACTOR * cap:
-            # Few documents hold the narrowing terms together: count the matches among them.
+        if bound < WALK_SHARE * known.total:
+            # A word of several terms, its pairs in more than `cap` documents but not in a good
+            # share of the library: the trigram index finds the word itself, and counting its
+            # matches stops after `cap` (一位数: 一位 is in many documents, 一位数 in few).
             return ranked_or_newest(self._ranked(words, documents, cap, known))
-        # Each word's rarest term is in more than `cap` documents and its narrowing terms
-        # together in more still: the words are common, and counting their matches would
-        # read the text of each (see the module's docstring).
+        # The rarest pairs are in a good share of the library: the words are likely as common,
+        # and counting would read the text of every match. Newest first, not counted.
         page = newest()
         if page.total is not None and page.total <= cap:
             # The whole library was searched after all, and few matched: rank them.
@@ -428,10 +437,8 @@ class PostgreSQLBackend:
             )
             if int(count[0][0]) > cap:
                 return None
-        # Each candidate's text is read once, for its counts: they score it, and they check a
-        # word of several terms (GIN found its terms, perhaps apart: a count of 0). Reading
-        # stops at cap + 1 matches. OFFSET 0 keeps the counts from being computed again in
-        # the check.
+        # Each match's text is read once, for its counts, which score it; reading stops at
+        # cap + 1 matches.
         counts, count_params = _counts(words, "s")
         long_counts, long_count_params = _counts(words, None)
         head = 's."document_id", s."sort_key", s."body_terms", '
@@ -440,20 +447,10 @@ class PostgreSQLBackend:
             count_params,
             words,
             documents,
-            checked=False,
             long_select=(head + long_counts, long_count_params),
             known=known,
         )
-        checks = [
-            f'(coalesce(m."c{2 * index}", 0) + coalesce(m."c{2 * index + 1}", 0)) > 0'
-            for index, word in enumerate(words)
-            if len(word.terms) > 1
-        ]
-        rows = self.fetch(
-            f"SELECT * FROM (SELECT * FROM ({sql}) u OFFSET 0) m "
-            f"WHERE {' AND '.join(checks) or 'TRUE'} LIMIT %s",
-            [*params, cap + 1],
-        )
+        rows = self.fetch(f"SELECT * FROM ({sql}) m LIMIT %s", [*params, cap + 1])
         if len(rows) > cap:
             return None
         sizes = [len(word.canonical().encode()) for word in words]

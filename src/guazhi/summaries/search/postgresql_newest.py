@@ -1,11 +1,12 @@
 """PostgreSQL: a page of matches newest first, for queries with too many matches to rank.
 
-GIN gives matches in no order, and checking a word of several terms reads each candidate's
-text, so the newest page is found without reading every match:
+GIN gives matches in no order, and each match a word of several terms is checked in its text
+(the trigram index's recheck), so the newest page is found without reading every match:
 - a word in at least WALK_SHARE of the library (by its rarest term) by reading the newest rows
   one by one and checking each text: a page takes a few dozen rows;
 - a rarer one by GIN within the newest slice of the library sized to hold the page (its bound
-  read from the newest-first b-tree), then a larger slice if it did not, …, then all of it.
+  read from the newest-first b-tree; the trigram index holds the sort key too, so only the
+  matches inside the slice are read), then a larger slice if it did not, …, then all of it.
 """
 
 import math
