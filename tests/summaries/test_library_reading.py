@@ -13,6 +13,7 @@ from django.urls import reverse
 from guazhi.core.models import AuditEvent
 from guazhi.summaries import search
 from guazhi.summaries.models import Bookmark, LibraryDocument, LibraryState
+from guazhi.summaries.search import postgresql
 from guazhi.summaries.selectors.library import library_panel
 from guazhi.summaries.services.library import (
     library_approve,
@@ -526,11 +527,12 @@ def test_the_panels_buttons_take_a_summary_into_the_library_and_come_back(
 def test_common_words_are_paged_newest_first_without_a_count(
     world: Any, client: Any, monkeypatch: Any
 ) -> None:
-    # PostgreSQL decides from its term counts: 茶叶 and 经验 are each in more documents than
-    # the search ranks, so the page neither counts nor ranks, and the pager knows the next
+    # PostgreSQL decides from its term counts: 茶叶 and 经验 are each in many more documents
+    # than the search ranks, so the page neither counts nor ranks, and the pager knows the next
     # page only.
     found = library_world(world)
     monkeypatch.setattr(search, "RANK_LIMIT", 30)
+    monkeypatch.setattr(postgresql, "EXACT_BOUND_FACTOR", 1)  # not counted up to 30 × 20
     for number in range(45):
         search.index_document(
             found.imported(world.district_a, title=f"茶叶经验{number:02d}", body="茶叶。")

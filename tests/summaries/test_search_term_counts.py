@@ -81,6 +81,7 @@ def test_a_word_common_by_its_terms_is_newest_first_and_not_counted(
     publish: Publish, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(search, "RANK_LIMIT", 3)
+    monkeypatch.setattr(postgresql, "EXACT_BOUND_FACTOR", 1)  # counted up to 3, not 60
     documents = [publish(f"第{n}篇：乡村振兴") for n in range(8)]
     publish("别的内容")
 
@@ -108,6 +109,7 @@ def test_a_word_common_by_its_terms_but_rare_itself_is_still_ranked(
     # 乡村, 村振 and 振兴 are each in six documents, 乡村振兴 in two: the search finds that
     # out by searching the whole library, and ranks the two.
     monkeypatch.setattr(search, "RANK_LIMIT", 3)
+    monkeypatch.setattr(postgresql, "EXACT_BOUND_FACTOR", 1)
     for _ in range(4):
         publish("乡村建设，农村振作，产业振兴")
     once = publish("乡村振兴")
@@ -149,11 +151,9 @@ def test_counts_behind_the_index_never_hide_a_match(
 def test_a_word_of_several_terms_is_counted_from_its_own_text_and_ranked(
     publish: Publish, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # 乡村, 村振 and 振兴 are each in seven of seventeen documents, 乡村振兴 in three: below the
-    # share that walks the newest rows (raised here for a small library), the trigram index
-    # finds the three, and they are counted and ranked.
+    # 乡村, 村振 and 振兴 are each in seven of seventeen documents, 乡村振兴 in three: the
+    # trigram index finds the three, and they are counted and ranked.
     monkeypatch.setattr(search, "RANK_LIMIT", 3)
-    monkeypatch.setattr(postgresql, "WALK_SHARE", 0.5)
     for _ in range(4):
         publish("乡村建设")
         publish("农村振作")
@@ -172,7 +172,6 @@ def test_a_word_of_several_terms_more_common_than_the_cap_is_newest_first_and_co
     publish: Publish, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(search, "RANK_LIMIT", 3)
-    monkeypatch.setattr(postgresql, "WALK_SHARE", 0.9)
     documents = [publish(f"第{n}篇：乡村振兴") for n in range(5)]
     for _ in range(2):
         publish("别的内容")
