@@ -14,8 +14,8 @@ first, load the page of 20 documents, cut their snippets) over the whole publish
 the library page calls it for a reader with no filter besides the query, for words of 2, 3
 and 4 characters, each in three classes by how many documents hold them: common (the most
 frequent words), medium (about RANK_LIMIT documents: the most a search ranks, its slowest case;
-as a word, so that its pairs of characters are often in more and PostgreSQL shows it newest
-first) and rare (about 0.05% of the documents); WORDS_PER_CLASS words a class, --rounds timed
+as a word, so that its pairs of characters are often in many more, and only SQLite's grams or
+PostgreSQL's trigrams find it without reading those) and rare (about 0.05% of the documents); WORDS_PER_CLASS words a class, --rounds timed
 runs each, interleaved so a busy neighbour weighs on every class alike. Beside them, in
 the same rounds, the plain query: the raw index lookup (SQL on the FTS5 table / the tsvector)
 of one rare two-character word, newest first, a page of 20, and loading those documents. Also
