@@ -30,11 +30,11 @@ characters is one term there). PostgreSQL reads each match's text to count a wor
 terms (5–15 µs), so it first decides from how many documents hold each pair (frequencies.py,
 kept by triggers): a query whose words' rarest pairs are each in at most RANK_LIMIT documents is
 ranked; a word of one term (two characters) in more is counted from the term itself; words whose
-rarest pairs are in a good share of the library are likely as common, and the page comes newest
-first without a count (`total` None, `more` whether another page follows; the page says so);
-other words are counted from their own trigrams (pg_trgm), stopping after RANK_LIMIT + 1. A word
-with common pairs may itself be rare: when a search went through the whole library to fill the
-page, it knows, and ranks the matches after all.
+rarest pairs are in at most 20 × RANK_LIMIT documents are counted from their own trigrams
+(pg_trgm), stopping after RANK_LIMIT + 1; words whose pairs are in more are likely as common,
+and the page comes newest first without a count (`total` None, `more` whether another page
+follows; the page says so). A word with common pairs may itself be rare: when a search went
+through the whole library to fill the page, it knows, and ranks the matches after all.
 A search thus reads and scores at most RANK_LIMIT matches whatever the library's size, and newest
 first reads about one page (PostgreSQL: the newest rows one by one for a word in a good share of
 the library, else a slice of the newest documents; see postgresql.py). A reader's filters (year,
