@@ -6,6 +6,8 @@ documents is shown newest first without counting its matches (counting would rea
 text); SQLite counts every match exactly (test_search_index.py), so these tests are PostgreSQL's.
 """
 
+import random
+
 import pytest
 from django.db import connection, transaction
 
@@ -13,7 +15,7 @@ from guazhi.core.search import parse_query
 from guazhi.summaries import search
 from guazhi.summaries.models import LibraryDocument, LibraryState
 from guazhi.summaries.search import postgresql
-from guazhi.summaries.search.entries import ENTRIES
+from guazhi.summaries.search.entries import ENTRIES, entry_of
 from guazhi.summaries.search.frequencies import TABLE
 from guazhi.summaries.search.planner import steered
 from tests.summaries.indexing import Publish
@@ -168,18 +170,54 @@ def test_a_word_of_several_terms_is_counted_from_its_own_text_and_ranked(
     assert [hit.document for hit in results.hits] == matches[::-1][:2]
 
 
+@pytest.mark.parametrize(
+    "all_matches_factor",
+    [4, 1],
+    ids=["listed whole and sorted", "more than listed: paged in slices"],
+)
 def test_a_word_of_several_terms_more_common_than_the_cap_is_newest_first_and_counted(
-    publish: Publish, monkeypatch: pytest.MonkeyPatch
+    publish: Publish, monkeypatch: pytest.MonkeyPatch, all_matches_factor: int
 ) -> None:
+    # Five matches, a cap of 3: listed whole up to 12 matches, past 3 when the factor is 1.
     monkeypatch.setattr(search, "RANK_LIMIT", 3)
+    monkeypatch.setattr(postgresql, "ALL_MATCHES_FACTOR", all_matches_factor)
     documents = [publish(f"第{n}篇：乡村振兴") for n in range(5)]
     for _ in range(2):
         publish("别的内容")
+    four_of_them = LibraryDocument.objects.published().filter(pk__in=[d.pk for d in documents[1:]])
 
-    results = search.search_documents("乡村振兴", limit=2)
+    first = search.search_documents("乡村振兴", limit=2)
+    last = search.search_documents("乡村振兴", limit=2, offset=4)
+    filtered = search.search_documents("乡村振兴", documents=four_of_them, limit=2, offset=2)
 
-    assert (results.ordered_by, results.total, results.capped) == ("newest", 3, True)
-    assert [hit.document for hit in results.hits] == documents[::-1][:2]
+    assert (first.ordered_by, first.total, first.capped) == ("newest", 3, True)
+    assert [hit.document for hit in first.hits] == documents[::-1][:2]
+    assert [hit.score for hit in first.hits] == [None, None]
+    assert bodies(last) == ["第0篇：乡村振兴"]
+    assert (filtered.ordered_by, filtered.total) == ("newest", 3)
+    assert bodies(filtered) == ["第2篇：乡村振兴", "第1篇：乡村振兴"]
+
+
+def test_a_long_document_among_few_matches_is_scored_over_its_parts(
+    publish: Publish, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 乡村振兴's pairs are in more documents than the cap, the word in two, one of them a
+    # document in several index rows (a small MAX_PART_BYTES): both are listed, then scored.
+    monkeypatch.setattr(search, "RANK_LIMIT", 3)
+    monkeypatch.setattr(postgresql, "MAX_PART_BYTES", 1500)
+    rng = random.Random(3)
+    filler = "".join(chr(rng.randrange(0x4E00, 0x4E00 + 2000)) for _ in range(600))
+    for _ in range(4):
+        publish("乡村建设，农村振作，产业振兴")
+    short = publish("乡村振兴")
+    long = publish("乡村振兴，" + filler + "，乡村振兴。")
+    assert len(postgresql.parts_of(entry_of(long))) > 1
+
+    results = search.search_documents("乡村振兴")
+
+    assert (results.ordered_by, results.total) == ("relevance", 2)
+    assert {hit.document for hit in results.hits} == {short, long}
+    assert all(hit.score for hit in results.hits)
 
 
 def test_the_trigram_index_answers_a_word_of_several_terms(publish: Publish) -> None:

@@ -30,8 +30,9 @@ characters is one term there). PostgreSQL reads each match's text to count a wor
 terms (5–15 µs), so it first decides from how many documents hold each pair (frequencies.py,
 kept by triggers): a query whose words' rarest pairs are each in at most RANK_LIMIT documents is
 ranked; a word of one term (two characters) in more is counted from the term itself; words whose
-rarest pairs are in at most 20 × RANK_LIMIT documents are counted from their own trigrams
-(pg_trgm), stopping after RANK_LIMIT + 1; words whose pairs are in more are likely as common,
+rarest pairs are in not many more (postgresql.EXACT_BOUND_FACTOR) are found by their own trigrams
+(pg_trgm), their matches listed (each text read once, by the index's check), then ranked if
+few, else paged newest first from the list; words whose pairs are in more are likely as common,
 and the page comes newest first without a count (`total` None, `more` whether another page
 follows; the page says so). A word with common pairs may itself be rare: when a search went
 through the whole library to fill the page, it knows, and ranks the matches after all.

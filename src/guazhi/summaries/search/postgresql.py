@@ -13,10 +13,12 @@ most documents) and rechecks exactly. Its occurrences in the text give the score
 Deciding (search/__init__.py says what): the term counts first, read with the planner settings
 (planner.py) in the search's first query. At most RANK_LIMIT documents hold the rarest terms:
 rank them all. A word of one term in more: newest first, counted. Words of several terms whose
-rarest pairs are in at most EXACT_BOUND_FACTOR times RANK_LIMIT documents are counted through the
-trigram index, stopping after RANK_LIMIT + 1: ranked if no more, else newest first. Words whose
-pairs are in more are likely common: newest first, not counted (postgresql_newest.py), unless
-the whole library was searched to fill the page.
+rarest pairs are in at most EXACT_BOUND_FACTOR times RANK_LIMIT documents are listed through the
+trigram index (each match's id and sort key, its text read only by the index's recheck), up to
+ALL_MATCHES_FACTOR times RANK_LIMIT matches: at most RANK_LIMIT are then scored and ranked, more
+are counted and their newest page taken from the list; past the list's end, newest first by
+slices (postgresql_newest.py). Words whose pairs are in more are likely common: newest first,
+not counted, unless the whole library was searched to fill the page.
 
 Why not tsvector positions and <->: GIN does not store positions, so every phrase match is
 rechecked against the row's tsvector, and a document's tsvector with positions is about 25 kB,
@@ -82,6 +84,11 @@ TITLE_WEIGHT = 5
 # stops after RANK_LIMIT + 1 of them. Past it, counting likely reads RANK_LIMIT + 1 texts (about
 # 2.5 ms at 100,000 documents) only to show the newest first all the same.
 EXACT_BOUND_FACTOR = 20
+# Such a word's matches are listed whole (document and sort key, no text but the trigram
+# index's recheck) when there are at most this many times RANK_LIMIT: a page newest first is
+# then sorted from them, where searching slices of the library would read more (the slice's
+# sort keys) and count again. A word with more matches is paged in slices after all.
+ALL_MATCHES_FACTOR = 4
 # A query of one-character words first reads this many times RANK_LIMIT newest rows.
 CERTIFY_ROWS_FACTOR = 4
 
@@ -403,9 +410,17 @@ class PostgreSQLBackend:
             return ranked_or_newest(self._ranked(words, documents, cap, known))
         if bound <= EXACT_BOUND_FACTOR * cap:
             # A word of several terms, its pairs in more than `cap` documents but not in many:
-            # the trigram index finds the word itself, and counting its matches stops after
-            # `cap` (一位数: 一位 and 位数 are in many documents, 一位数 in few).
-            return ranked_or_newest(self._ranked(words, documents, cap, known))
+            # the trigram index finds the word itself (一位数: 一位 and 位数 are in many
+            # documents, 一位数 in few). Its matches are listed, without their counts, up to
+            # ALL_MATCHES_FACTOR times `cap`: few enough to rank, they are scored; else the
+            # newest page is among them, in order.
+            matches = self._all_matches(words, documents, ALL_MATCHES_FACTOR * cap, known)
+            if matches is None:
+                return Found(newest=newest().ids)
+            if len(matches) <= cap:
+                return Found(ranked=self._scored(words, [document for document, _ in matches]))
+            matches.sort(key=lambda match: (-match[1], -match[0]))
+            return Found(newest=[document for document, _ in matches[offset : offset + limit]])
         # The rarest pairs are in many documents: the words are likely as common, and counting
         # them would read the text of every match. Newest first, not counted.
         page = newest()
@@ -458,10 +473,48 @@ class PostgreSQLBackend:
         rows = self.fetch(f"SELECT * FROM ({sql}) m LIMIT %s", [*params, cap + 1])
         if len(rows) > cap:
             return None
-        sizes = [len(word.canonical().encode()) for word in words]
-        ranked: list[tuple[int, float, int]] = []
-        for document, key, body_terms, *found in rows:
-            value = score(sizes, [int(n or 0) for n in found], body_terms)
-            if value is not None:
-                ranked.append((int(document), value, int(key)))
-        return ranked
+        return _scores(words, rows)
+
+    def _all_matches(
+        self,
+        words: list[Word],
+        documents: "QuerySet[LibraryDocument] | None",
+        most: int,
+        known: Frequencies,
+    ) -> list[tuple[int, int]] | None:
+        """(document id, sort key) of every match, in no order; None when there are more
+        than `most` (reading stops there)."""
+        sql, params = self.matches(
+            's."document_id", s."sort_key"', [], words, documents, known=known
+        )
+        rows = self.fetch(f"SELECT * FROM ({sql}) m LIMIT %s", [*params, most + 1])
+        if len(rows) > most:
+            return None
+        return [(int(document), int(key)) for document, key in rows]
+
+    def _scored(self, words: list[Word], documents: list[int]) -> list[tuple[int, float, int]]:
+        """(document id, score, sort key) of documents known to match: their rows read by id,
+        each text once for its counts."""
+        head = 's."document_id", s."sort_key", s."body_terms", '
+        counts, count_params = _counts(words, "s")
+        long_counts, long_count_params = _counts(words, None)
+        rows = self.fetch(
+            f'SELECT {head}{counts} FROM "{ENTRIES}" s '
+            'WHERE s."document_id" = ANY(%s) AND s."parts" = 1 '
+            f'UNION ALL SELECT {head}{long_counts} FROM "{ENTRIES}" s '
+            'WHERE s."document_id" = ANY(%s) AND s."parts" > 1 AND s."part" = 0',
+            [*count_params, documents, *long_count_params, documents],
+        )
+        return _scores(words, rows)
+
+
+def _scores(words: list[Word], rows: list[tuple[Any, ...]]) -> list[tuple[int, float, int]]:
+    """(document id, score, sort key) from rows of document id, sort key, body terms and the
+    counts (_counts), leaving out a document where a word does not occur."""
+    sizes = [len(word.canonical().encode()) for word in words]
+    ranked: list[tuple[int, float, int]] = []
+    for document, key, body_terms, *found in rows:
+        value = score(sizes, [int(n or 0) for n in found], body_terms)
+        if value is not None:
+            ranked.append((int(document), value, int(key)))
+    return ranked
