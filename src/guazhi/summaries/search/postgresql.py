@@ -14,9 +14,9 @@ Deciding (search/__init__.py says what): the term counts first, read with the pl
 (planner.py) in the search's first query. At most RANK_LIMIT documents hold the rarest terms:
 rank them all. A word of one term in more: newest first, counted. Words of several terms whose
 rarest pairs are in at most EXACT_BOUND_FACTOR times RANK_LIMIT documents are listed through the
-trigram index (each match's id and sort key, its text read only by the index's recheck), up to
-ALL_MATCHES_FACTOR times RANK_LIMIT matches: at most RANK_LIMIT are then scored and ranked, more
-are counted and their newest page taken from the list; past the list's end, newest first by
+trigram index with their counts (each text read once), up to ALL_MATCHES_FACTOR times
+RANK_LIMIT matches: at most RANK_LIMIT are then scored and ranked, more are counted and their
+newest page taken from the list; past the list's end, newest first by
 slices (postgresql_newest.py). Words whose pairs are in more are likely common: newest first,
 not counted, unless the whole library was searched to fill the page.
 
@@ -84,10 +84,10 @@ TITLE_WEIGHT = 5
 # stops after RANK_LIMIT + 1 of them. Past it, counting likely reads RANK_LIMIT + 1 texts (about
 # 2.5 ms at 100,000 documents) only to show the newest first all the same.
 EXACT_BOUND_FACTOR = 20
-# Such a word's matches are listed whole (document and sort key, no text but the trigram
-# index's recheck) when there are at most this many times RANK_LIMIT: a page newest first is
-# then sorted from them, where searching slices of the library would read more (the slice's
-# sort keys) and count again. A word with more matches is paged in slices after all.
+# Such a word's matches are listed whole when there are at most this many times RANK_LIMIT:
+# a page newest first is then sorted from them, where searching slices of the library after a
+# count would read the first matches twice and every sort key in the slices. A word with more
+# matches is paged in slices after all.
 ALL_MATCHES_FACTOR = 4
 # A query of one-character words first reads this many times RANK_LIMIT newest rows.
 CERTIFY_ROWS_FACTOR = 4
@@ -411,16 +411,16 @@ class PostgreSQLBackend:
         if bound <= EXACT_BOUND_FACTOR * cap:
             # A word of several terms, its pairs in more than `cap` documents but not in many:
             # the trigram index finds the word itself (一位数: 一位 and 位数 are in many
-            # documents, 一位数 in few). Its matches are listed, without their counts, up to
+            # documents, 一位数 in few). Its matches are listed with their counts, up to
             # ALL_MATCHES_FACTOR times `cap`: few enough to rank, they are scored; else the
             # newest page is among them, in order.
-            matches = self._all_matches(words, documents, ALL_MATCHES_FACTOR * cap, known)
-            if matches is None:
+            listed = self._listed(words, documents, ALL_MATCHES_FACTOR * cap, known)
+            if listed is None:
                 return Found(newest=newest().ids)
-            if len(matches) <= cap:
-                return Found(ranked=self._scored(words, [document for document, _ in matches]))
-            matches.sort(key=lambda match: (-match[1], -match[0]))
-            return Found(newest=[document for document, _ in matches[offset : offset + limit]])
+            if len(listed) <= cap:
+                return Found(ranked=_scores(words, listed))
+            listed.sort(key=lambda row: (-row[1], -row[0]))
+            return Found(newest=[int(row[0]) for row in listed[offset : offset + limit]])
         # The rarest pairs are in many documents: the words are likely as common, and counting
         # them would read the text of every match. Newest first, not counted.
         page = newest()
@@ -457,8 +457,21 @@ class PostgreSQLBackend:
             )
             if int(count[0][0]) > cap:
                 return None
-        # Each match's text is read once, for its counts, which score it; reading stops at
-        # cap + 1 matches.
+        listed = self._listed(words, documents, cap, known)
+        return _scores(words, listed) if listed is not None else None
+
+    def _listed(
+        self,
+        words: list[Word],
+        documents: "QuerySet[LibraryDocument] | None",
+        most: int,
+        known: Frequencies,
+    ) -> list[tuple[Any, ...]] | None:
+        """Every match as (document id, sort key, body terms, counts…: see _counts), in no
+        order, each text read once for its counts; None when there are more than `most`
+        (reading stops there). The counts cost about a third of a match's reading (the
+        replace() of _occurrences beside the index's recheck): less than reading again the
+        matches found few enough to rank."""
         counts, count_params = _counts(words, "s")
         long_counts, long_count_params = _counts(words, None)
         head = 's."document_id", s."sort_key", s."body_terms", '
@@ -470,42 +483,8 @@ class PostgreSQLBackend:
             long_select=(head + long_counts, long_count_params),
             known=known,
         )
-        rows = self.fetch(f"SELECT * FROM ({sql}) m LIMIT %s", [*params, cap + 1])
-        if len(rows) > cap:
-            return None
-        return _scores(words, rows)
-
-    def _all_matches(
-        self,
-        words: list[Word],
-        documents: "QuerySet[LibraryDocument] | None",
-        most: int,
-        known: Frequencies,
-    ) -> list[tuple[int, int]] | None:
-        """(document id, sort key) of every match, in no order; None when there are more
-        than `most` (reading stops there)."""
-        sql, params = self.matches(
-            's."document_id", s."sort_key"', [], words, documents, known=known
-        )
         rows = self.fetch(f"SELECT * FROM ({sql}) m LIMIT %s", [*params, most + 1])
-        if len(rows) > most:
-            return None
-        return [(int(document), int(key)) for document, key in rows]
-
-    def _scored(self, words: list[Word], documents: list[int]) -> list[tuple[int, float, int]]:
-        """(document id, score, sort key) of documents known to match: their rows read by id,
-        each text once for its counts."""
-        head = 's."document_id", s."sort_key", s."body_terms", '
-        counts, count_params = _counts(words, "s")
-        long_counts, long_count_params = _counts(words, None)
-        rows = self.fetch(
-            f'SELECT {head}{counts} FROM "{ENTRIES}" s '
-            'WHERE s."document_id" = ANY(%s) AND s."parts" = 1 '
-            f'UNION ALL SELECT {head}{long_counts} FROM "{ENTRIES}" s '
-            'WHERE s."document_id" = ANY(%s) AND s."parts" > 1 AND s."part" = 0',
-            [*count_params, documents, *long_count_params, documents],
-        )
-        return _scores(words, rows)
+        return rows if len(rows) <= most else None
 
 
 def _scores(words: list[Word], rows: list[tuple[Any, ...]]) -> list[tuple[int, float, int]]:
