@@ -79,11 +79,16 @@ def test_a_rebuild_counts_afresh(publish: Publish) -> None:
     assert counts("振兴", "#documents") == {"振兴": 2, "#documents": 3}
 
 
+@pytest.mark.parametrize("all_matches_factor", [4, 1], ids=["listed", "too many to list"])
 def test_a_word_common_by_its_terms_is_newest_first_and_not_counted(
-    publish: Publish, monkeypatch: pytest.MonkeyPatch
+    publish: Publish, monkeypatch: pytest.MonkeyPatch, all_matches_factor: int
 ) -> None:
+    # The whole library's newest documents hold the page: not counted. Filtered, the search
+    # goes through all of it (a small library): counted, from a list of the matches or, when
+    # there are more than that lists, newest first.
     monkeypatch.setattr(search, "RANK_LIMIT", 3)
     monkeypatch.setattr(postgresql, "EXACT_BOUND_FACTOR", 1)  # counted up to 3, not 60
+    monkeypatch.setattr(postgresql, "ALL_MATCHES_FACTOR", all_matches_factor)
     documents = [publish(f"第{n}篇：乡村振兴") for n in range(8)]
     publish("别的内容")
 
@@ -102,6 +107,7 @@ def test_a_word_common_by_its_terms_is_newest_first_and_not_counted(
     assert [hit.document for hit in first.hits] == documents[::-1][:2]
     assert [hit.score for hit in first.hits] == [None, None]
     assert [hit.document for hit in last.hits] == documents[::-1][6:]
+    assert (filtered.ordered_by, filtered.total, filtered.capped) == ("newest", 3, True)
     assert [hit.document for hit in filtered.hits] == documents[::-1][:2]
 
 

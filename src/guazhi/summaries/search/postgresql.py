@@ -417,18 +417,20 @@ class PostgreSQLBackend:
             listed = self._listed(words, documents, ALL_MATCHES_FACTOR * cap, known)
             if listed is None:
                 return Found(newest=newest().ids)
-            if len(listed) <= cap:
-                return Found(ranked=_scores(words, listed))
-            listed.sort(key=lambda row: (-row[1], -row[0]))
-            return Found(newest=[int(row[0]) for row in listed[offset : offset + limit]])
+            return _from_listed(words, listed, cap, limit, offset)
         # The rarest pairs are in many documents: the words are likely as common, and counting
         # them would read the text of every match. Newest first, not counted.
-        page = newest()
-        if page.total is not None and page.total <= cap:
-            # The whole library was searched after all, and few matched: rank them.
-            ranked = self._ranked(words, documents, cap, known, counted=True)
-            if ranked is not None:
-                return Found(ranked=ranked)
+        page = newest_page(
+            self, words, documents, limit, offset, known, steering, stop_before_whole=True
+        )
+        if page.whole_library_next:
+            # The newest documents held so few matches that the whole library holds few: they
+            # are listed with their counts at once, to rank or to page (一千多万: its pairs in
+            # 4,359 documents or more, itself in 100).
+            listed = self._listed(words, documents, ALL_MATCHES_FACTOR * cap, known)
+            if listed is not None:
+                return _from_listed(words, listed, cap, limit, offset)
+            page = newest()  # more after all: newest first, through the slices again
         return Found(newest=page.ids, counted=page.total is not None, more=page.more)
 
     def _ranked(
@@ -485,6 +487,17 @@ class PostgreSQLBackend:
         )
         rows = self.fetch(f"SELECT * FROM ({sql}) m LIMIT %s", [*params, most + 1])
         return rows if len(rows) <= most else None
+
+
+def _from_listed(
+    words: list[Word], listed: list[tuple[Any, ...]], cap: int, limit: int, offset: int
+) -> Found:
+    """Every match listed (PostgreSQLBackend._listed): ranked when at most `cap`, else the
+    page newest first, counted."""
+    if len(listed) <= cap:
+        return Found(ranked=_scores(words, listed))
+    listed.sort(key=lambda row: (-row[1], -row[0]))
+    return Found(newest=[int(row[0]) for row in listed[offset : offset + limit]])
 
 
 def _scores(words: list[Word], rows: list[tuple[Any, ...]]) -> list[tuple[int, float, int]]:

@@ -49,6 +49,8 @@ class NewestPage:
     more: bool
     # Known when the whole library was searched.
     total: int | None = None
+    # Nothing searched yet: the whole library is next (asked for with stop_before_whole).
+    whole_library_next: bool = False
 
 
 def newest_page(
@@ -59,12 +61,15 @@ def newest_page(
     offset: int,
     known: Frequencies,
     steering: Steering,
+    *,
+    stop_before_whole: bool = False,
 ) -> NewestPage:
     """The page newest first, and whether more matches follow it. Only asked when there
     are many matches. A word in a good share of the library is found by reading the newest
     documents one by one (WALK_SHARE); else GIN gives the matches in no order, and checking
     a phrase reads each row's text, so only the newest slice of the library likely to hold
-    the page is searched, then a larger one, …, then all."""
+    the page is searched, then a larger one, …, then all (`stop_before_whole`: not all, an
+    empty page that says so, for a caller that reads all of it otherwise)."""
     wanted = offset + limit + 1
     # At most this share of the library matches (the rarest term's): the first slice
     # assumes it, so that it checks few rows when it is right.
@@ -78,6 +83,8 @@ def newest_page(
     # A slice of a good share of the library is not bounded at all (see next_slice).
     size: int | None = first if first < known.total / 4 else None
     while True:
+        if size is None and stop_before_whole:
+            return NewestPage([], more=False, whole_library_next=True)
         bound = _newest_key(index, size, steering) if size is not None else None
         sql, params = index.matches(
             's."document_id", s."sort_key"',
