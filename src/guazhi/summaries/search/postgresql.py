@@ -16,9 +16,9 @@ rank them all. A word of one term in more: newest first, counted. Words of sever
 rarest pairs are in at most EXACT_BOUND_FACTOR times RANK_LIMIT documents are listed through the
 trigram index with their counts (each text read once), up to ALL_MATCHES_FACTOR times
 RANK_LIMIT matches: at most RANK_LIMIT are then scored and ranked, more are counted and their
-newest page taken from the list; past the list's end, newest first by
-slices (postgresql_newest.py). Words whose pairs are in more are likely common: newest first,
-not counted, unless the whole library was searched to fill the page.
+newest page taken from the list; past the list's end, newest first by slices
+(postgresql_newest.py). Words whose pairs are in more are likely common: newest first, not
+counted, unless the newest slices show few matches: then they are listed after all.
 
 Why not tsvector positions and <->: GIN does not store positions, so every phrase match is
 rechecked against the row's tsvector, and a document's tsvector with positions is about 25 kB,
@@ -80,9 +80,10 @@ OVERLAP = MAX_PHRASE_TERMS
 MAX_RUN = 20_000
 TITLE_WEIGHT = 5
 # A word of several terms whose rarest pairs are in at most this many times RANK_LIMIT documents
-# is counted through the trigram index: it is in no more documents than that, and counting
-# stops after RANK_LIMIT + 1 of them. Past it, counting likely reads RANK_LIMIT + 1 texts (about
-# 2.5 ms at 100,000 documents) only to show the newest first all the same.
+# has its matches listed through the trigram index: it is in no more documents than that, and
+# the list stops after ALL_MATCHES_FACTOR times RANK_LIMIT. Past it, the word is likely as
+# common as its pairs, and a list would read hundreds of texts (about 15 µs each) to show the
+# newest first all the same.
 EXACT_BOUND_FACTOR = 20
 # Such a word's matches are listed whole when there are at most this many times RANK_LIMIT:
 # a page newest first is then sorted from them, where searching slices of the library after a
