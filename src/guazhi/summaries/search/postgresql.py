@@ -71,7 +71,12 @@ from guazhi.summaries.models import LibraryDocument
 from guazhi.summaries.search.entries import ENTRIES, Found, IndexEntry, allowed
 from guazhi.summaries.search.frequencies import Frequencies, counted_terms_of
 from guazhi.summaries.search.planner import Steering, steered
-from guazhi.summaries.search.postgresql_newest import NewestPage, newest_page, walk
+from guazhi.summaries.search.postgresql_newest import (
+    NewestPage,
+    newest_page,
+    walk,
+    whole_library_page,
+)
 
 # Of the tsvector's 1 MB: lexeme bytes plus 4 bytes of entry each.
 MAX_PART_BYTES = 512 * 1024
@@ -431,7 +436,8 @@ class PostgreSQLBackend:
             listed = self._listed(words, documents, ALL_MATCHES_FACTOR * cap, known)
             if listed is not None:
                 return _from_listed(words, listed, cap, limit, offset)
-            page = newest()  # more after all: newest first, through the slices again
+            # More after all: the slices are behind, newest first among all of them.
+            page = whole_library_page(self, words, documents, limit, offset, known)
         return Found(newest=page.ids, counted=page.total is not None, more=page.more)
 
     def _ranked(

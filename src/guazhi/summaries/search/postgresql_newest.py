@@ -81,34 +81,60 @@ def newest_page(
         if len(walked) > limit:
             return NewestPage(walked[:limit], more=True)
     # A slice of a good share of the library is not bounded at all (see next_slice).
-    size: int | None = first if first < known.total / 4 else None
-    while True:
-        if size is None and stop_before_whole:
-            return NewestPage([], more=False, whole_library_next=True)
-        bound = _newest_key(index, size, steering) if size is not None else None
-        sql, params = index.matches(
-            's."document_id", s."sort_key"',
-            [],
-            words,
-            documents,
-            where='AND s."sort_key" >= %s' if bound is not None else "",
-            where_params=(bound,) if bound is not None else (),
-            known=known,
-        )
-        rows = index.fetch(
-            f"SELECT document_id, count(*) OVER () FROM ({sql}) m "
-            "ORDER BY sort_key DESC, document_id DESC LIMIT %s OFFSET %s",
-            [*params, limit + 1, offset],
-        )
-        if len(rows) > limit or size is None or bound is None:
-            # The whole library searched, the count is known (unless the page is past it).
-            total = int(rows[0][1]) if rows else (0 if offset == 0 else None)
-            return NewestPage(
-                [int(row[0]) for row in rows[:limit]],
-                more=len(rows) > limit,
-                total=total if bound is None else None,
-            )
+    size = first if first < known.total / 4 else None
+    while size is not None:
+        bound = _newest_key(index, size, steering)
+        if bound is None:  # fewer documents than the slice: it is the whole library
+            break
+        rows = _newest_rows(index, words, documents, limit, offset, known, bound)
+        if len(rows) > limit:
+            return NewestPage([int(row[0]) for row in rows[:limit]], more=True)
         size = next_slice(size, int(rows[0][1]) if rows else 0, wanted, known.total)
+    if stop_before_whole:
+        return NewestPage([], more=False, whole_library_next=True)
+    return whole_library_page(index, words, documents, limit, offset, known)
+
+
+def whole_library_page(
+    index: "PostgreSQLBackend",
+    words: list[Word],
+    documents: "QuerySet[LibraryDocument] | None",
+    limit: int,
+    offset: int,
+    known: Frequencies,
+) -> NewestPage:
+    """The page newest first among every match, and their count (unless the page is past
+    them): each match a word of several terms is checked in its text."""
+    rows = _newest_rows(index, words, documents, limit, offset, known, None)
+    total = int(rows[0][1]) if rows else (0 if offset == 0 else None)
+    return NewestPage([int(row[0]) for row in rows[:limit]], more=len(rows) > limit, total=total)
+
+
+def _newest_rows(
+    index: "PostgreSQLBackend",
+    words: list[Word],
+    documents: "QuerySet[LibraryDocument] | None",
+    limit: int,
+    offset: int,
+    known: Frequencies,
+    bound: int | None,
+) -> list[tuple[Any, ...]]:
+    """(document id, matches in all) of the page and one more, newest first, among the
+    documents from sort key `bound` on (None: all of them)."""
+    sql, params = index.matches(
+        's."document_id", s."sort_key"',
+        [],
+        words,
+        documents,
+        where='AND s."sort_key" >= %s' if bound is not None else "",
+        where_params=(bound,) if bound is not None else (),
+        known=known,
+    )
+    return index.fetch(
+        f"SELECT document_id, count(*) OVER () FROM ({sql}) m "
+        "ORDER BY sort_key DESC, document_id DESC LIMIT %s OFFSET %s",
+        [*params, limit + 1, offset],
+    )
 
 
 def next_slice(size: int, found: int, wanted: int, total: int) -> int | None:
