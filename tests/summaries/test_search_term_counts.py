@@ -14,7 +14,7 @@ from django.db import connection, transaction
 from guazhi.core.search import parse_query
 from guazhi.summaries import search
 from guazhi.summaries.models import LibraryDocument, LibraryState
-from guazhi.summaries.search import postgresql
+from guazhi.summaries.search import postgresql, postgresql_newest
 from guazhi.summaries.search.entries import ENTRIES, entry_of
 from guazhi.summaries.search.frequencies import TABLE
 from guazhi.summaries.search.planner import steered
@@ -34,6 +34,13 @@ def counts(*terms: str) -> dict[str, int]:
 
 def bodies(results: search.SearchResults) -> list[str]:
     return [hit.document.sections[0]["body"] for hit in results.hits]
+
+
+def rare_word_among_its_pairs(publish: Publish) -> tuple[LibraryDocument, LibraryDocument]:
+    """乡村, 村振 and 振兴 in six documents, 乡村振兴 in two of them: once, then twice."""
+    for _ in range(4):
+        publish("乡村建设，农村振作，产业振兴")
+    return publish("乡村振兴"), publish("乡村振兴，乡村振兴")
 
 
 def test_the_counts_follow_publish_withdraw_and_delete(publish: Publish) -> None:
@@ -118,15 +125,36 @@ def test_a_word_common_by_its_terms_but_rare_itself_is_still_ranked(
     # out by searching the whole library, and ranks the two.
     monkeypatch.setattr(search, "RANK_LIMIT", 3)
     monkeypatch.setattr(postgresql, "EXACT_BOUND_FACTOR", 1)
-    for _ in range(4):
-        publish("乡村建设，农村振作，产业振兴")
-    once = publish("乡村振兴")
-    often = publish("乡村振兴，乡村振兴")
+    once, often = rare_word_among_its_pairs(publish)
 
     results = search.search_documents("乡村振兴")
 
     assert (results.ordered_by, results.total, results.capped) == ("relevance", 2, False)
     assert [hit.document for hit in results.hits] == [often, once]
+
+
+def test_a_word_its_newest_documents_show_common_but_rare_in_all_is_still_ranked(
+    publish: Publish, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 乡村, 村振 and 振兴 are each in 20 of 40 documents. One of the newest 8 holds 乡村振兴:
+    # at that rate the library would hold 5, more than the cap of 3, so the whole library is
+    # searched newest first without scoring. It holds only two: they are ranked after all.
+    monkeypatch.setattr(search, "RANK_LIMIT", 3)
+    monkeypatch.setattr(postgresql, "EXACT_BOUND_FACTOR", 1)
+    monkeypatch.setattr(postgresql_newest, "_NEWEST_KEYS", {})
+    often = publish("乡村振兴，乡村振兴")
+    for number in range(31):
+        publish("乡村建设，农村振作，产业振兴" if number < 18 else "别的内容")
+    once = publish("乡村振兴")
+    for _ in range(7):
+        publish("别的内容")
+
+    results = search.search_documents("乡村振兴", limit=1)
+    second = search.search_documents("乡村振兴", limit=1, offset=1)
+
+    assert (results.ordered_by, results.total, results.capped) == ("relevance", 2, False)
+    assert [hit.document for hit in results.hits] == [often]
+    assert [hit.document for hit in second.hits] == [once]
 
 
 def test_a_two_character_word_is_counted_from_its_term(
@@ -154,6 +182,41 @@ def test_counts_behind_the_index_never_hide_a_match(
 
     assert results.ordered_by == "newest"
     assert [hit.document for hit in results.hits] == documents[::-1][:2]
+
+
+def test_counts_behind_the_index_never_miscount_a_word_of_several_terms(
+    publish: Publish, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The counts say no document holds 乡村, 村振 or 振兴; six do. Listing the documents
+    # holding them stops past the cap, and the trigram index answers after all: two matches.
+    monkeypatch.setattr(search, "RANK_LIMIT", 3)
+    once, often = rare_word_among_its_pairs(publish)
+    with connection.cursor() as cursor:
+        cursor.execute(f'UPDATE "{TABLE}" SET "documents" = 0')
+
+    results = search.search_documents("乡村振兴")
+
+    assert (results.ordered_by, results.total, results.capped) == ("relevance", 2, False)
+    assert [hit.document for hit in results.hits] == [often, once]
+
+
+def test_a_word_of_rare_terms_is_checked_in_the_documents_holding_them(
+    publish: Publish, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 乡村, 村振 and 振兴 are each in six documents, at most twice the cap of 3: those six are
+    # listed and 乡村振兴 counted in each. Four hold the pairs apart and are left out.
+    monkeypatch.setattr(search, "RANK_LIMIT", 3)
+    once, often = rare_word_among_its_pairs(publish)
+    publish("别的内容")
+
+    results = search.search_documents("乡村振兴")
+    filtered = search.search_documents(
+        "乡村振兴", documents=LibraryDocument.objects.published().exclude(pk=once.pk)
+    )
+
+    assert (results.ordered_by, results.total, results.capped) == ("relevance", 2, False)
+    assert [hit.document for hit in results.hits] == [often, once]
+    assert [hit.document for hit in filtered.hits] == [often]
 
 
 def test_a_word_of_several_terms_is_counted_from_its_own_text_and_ranked(

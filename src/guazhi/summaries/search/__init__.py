@@ -32,7 +32,8 @@ kept by triggers): a query whose words' rarest pairs are each in at most RANK_LI
 ranked; a word of one term (two characters) in more is counted from the term itself; words whose
 rarest pairs are in not many more (postgresql.EXACT_BOUND_FACTOR) are found by their own trigrams
 (pg_trgm), their matches listed (each text read once, by the index's check), then ranked if
-few, else paged newest first from the list; words whose pairs are in more are likely as common,
+few, else paged newest first from the list (pairs in few documents, TERMS_BOUND_FACTOR: the
+documents holding them listed, each checked by counting the word); words whose pairs are in more are likely as common,
 and the page comes newest first without a count (`total` None, `more` whether another page
 follows; the page says so). A word with common pairs may itself be rare: when a search went
 through the whole library to fill the page, it knows, and ranks the matches after all.

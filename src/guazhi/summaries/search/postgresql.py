@@ -17,8 +17,11 @@ rarest pairs are in at most EXACT_BOUND_FACTOR times RANK_LIMIT documents are li
 trigram index with their counts (each text read once), up to ALL_MATCHES_FACTOR times
 RANK_LIMIT matches: at most RANK_LIMIT are then scored and ranked, more are counted and their
 newest page taken from the list; past the list's end, newest first by slices
-(postgresql_newest.py). Words whose pairs are in more are likely common: newest first, not
-counted, unless the newest slices show few matches: then they are listed after all.
+(postgresql_newest.py). Their rarest pairs in at most TERMS_BOUND_FACTOR times RANK_LIMIT
+documents, those documents are listed instead, and each checked by the counts alone. Words
+whose pairs are in more are likely common: newest first, not counted, unless the newest slices
+show few matches: then they are listed after all when the slices' rate says they are few
+enough to rank, else searched newest first (and ranked after all if that finds few).
 
 Why not tsvector positions and <->: GIN does not store positions, so every phrase match is
 rechecked against the row's tsvector, and a document's tsvector with positions is about 25 kB,
@@ -95,6 +98,13 @@ EXACT_BOUND_FACTOR = 20
 # count would read the first matches twice and every sort key in the slices. A word with more
 # matches is paged in slices after all.
 ALL_MATCHES_FACTOR = 4
+# A query with a word of several terms, its rarest term in at most this many times RANK_LIMIT
+# documents, is listed through the terms' GIN (the documents holding each of its terms that
+# rare), each candidate checked by counting the words in its text: a count reads the text once
+# (about 11 µs), where the trigram index's LIKE recheck reads it again before the count (about
+# 18 µs more), and there are few candidates besides the matches (七巧板: 七巧 in 101
+# documents, 巧板 in 100, the word in 100).
+TERMS_BOUND_FACTOR = 2
 # A query of one-character words first reads this many times RANK_LIMIT newest rows.
 CERTIFY_ROWS_FACTOR = 4
 
@@ -273,23 +283,29 @@ class PostgreSQLBackend:
         limit_params: tuple[Any, ...] = (),
         long_select: tuple[str, list[Any]] | None = None,
         known: Frequencies | None = None,
+        candidates_holding: list[str] | None = None,
     ) -> tuple[str, list[Any]]:
         """Both arms: one-part documents holding every word (words of one term from the terms'
         GIN, words of several from the trigram index), and long documents with each word in
         one of their parts (named by their part 0). `select` reads the row as s (for long
         documents `long_select` if given). With the term counts `known`, and no long documents
-        among them, their arm is left out."""
+        among them, their arm is left out. `candidates_holding` (some of the words' terms): the
+        one-part documents holding those, from the terms' GIN alone, for the caller to check
+        (_listed counts each word in them)."""
         exists, exists_params = allowed(documents, 's."document_id"')
         conditions: list[str] = []
         condition_params: list[Any] = []
-        lexemes = [word_query(word) for word in words if len(word.terms) == 1]
+        if candidates_holding:
+            lexemes = [" & ".join(_quoted(term) for term in candidates_holding)]
+        else:
+            lexemes = [word_query(word) for word in words if len(word.terms) == 1]
         if lexemes:
             conditions.append('s."terms" @@ %s::tsquery')
             condition_params.append(" & ".join(lexemes))
         long_words: list[str] = []
         long_params: list[Any] = []
         for word in words:
-            if len(word.terms) > 1:
+            if len(word.terms) > 1 and not candidates_holding:
                 condition, params = _in_text(word, "s")
                 conditions.append(condition)
                 condition_params += params
@@ -387,6 +403,7 @@ class PostgreSQLBackend:
     ) -> Found:
         known = Frequencies.of(words, steering.counts)
         bound = known.at_most(words)
+        rare_terms = _rare_terms(words, known, cap)
 
         def newest() -> NewestPage:
             return newest_page(self, words, documents, limit, offset, known, steering)
@@ -398,7 +415,9 @@ class PostgreSQLBackend:
         if bound is not None and bound <= cap:
             # At most `cap` documents hold the terms: rank every one, no counting first.
             # More after all would mean the counts behind the index (they never should be).
-            return ranked_or_newest(self._ranked(words, documents, cap, known, counted=True))
+            return ranked_or_newest(
+                self._ranked(words, documents, cap, known, counted=True, rare_terms=rare_terms)
+            )
         if documents is None and known.at_least(words) > cap:
             # A word of one term in more than `cap` documents: the count is known.
             return Found(newest=newest().ids)
@@ -420,7 +439,9 @@ class PostgreSQLBackend:
             # documents, 一位数 in few). Its matches are listed with their counts, up to
             # ALL_MATCHES_FACTOR times `cap`: few enough to rank, they are scored; else the
             # newest page is among them, in order.
-            listed = self._listed(words, documents, ALL_MATCHES_FACTOR * cap, known)
+            listed = self._listed(
+                words, documents, ALL_MATCHES_FACTOR * cap, known, rare_terms=rare_terms
+            )
             if listed is None:
                 return Found(newest=newest().ids)
             return _from_listed(words, listed, cap, limit, offset)
@@ -430,14 +451,20 @@ class PostgreSQLBackend:
             self, words, documents, limit, offset, known, steering, stop_before_whole=True
         )
         if page.whole_library_next:
-            # The newest documents held so few matches that the whole library holds few: they
-            # are listed with their counts at once, to rank or to page (一千多万: its pairs in
-            # 4,359 documents or more, itself in 100).
-            listed = self._listed(words, documents, ALL_MATCHES_FACTOR * cap, known)
-            if listed is not None:
-                return _from_listed(words, listed, cap, limit, offset)
-            # More after all: the slices are behind, newest first among all of them.
+            # The newest documents held so few matches that the whole library holds few.
+            if page.expected is None or page.expected <= cap:
+                # Likely few enough to rank: listed with their counts at once, to rank or to
+                # page (一千多万: its pairs in 4,359 documents or more, itself in 100).
+                listed = self._listed(words, documents, ALL_MATCHES_FACTOR * cap, known)
+                if listed is not None:
+                    return _from_listed(words, listed, cap, limit, offset)
+            # Likely more than `cap` (三百斤: its pairs in 2,055 documents, itself in 173), or
+            # more than the list holds: newest first among all of them, and counted, without
+            # the counts a score needs (they cost a third more again).
             page = whole_library_page(self, words, documents, limit, offset, known)
+            if page.total is not None and page.total <= cap:
+                # Fewer than the slices' rate said: few enough to rank after all.
+                return ranked_or_newest(self._ranked(words, documents, cap, known))
         return Found(newest=page.ids, counted=page.total is not None, more=page.more)
 
     def _ranked(
@@ -448,6 +475,7 @@ class PostgreSQLBackend:
         known: Frequencies,
         *,
         counted: bool = False,
+        rare_terms: list[str] | None = None,
     ) -> list[tuple[int, float, int]] | None:
         if not counted and all(len(word.terms) == 1 for word in words):
             # GIN's answer is exact for words of one term: the matches are counted from the
@@ -466,7 +494,7 @@ class PostgreSQLBackend:
             )
             if int(count[0][0]) > cap:
                 return None
-        listed = self._listed(words, documents, cap, known)
+        listed = self._listed(words, documents, cap, known, rare_terms=rare_terms)
         return _scores(words, listed) if listed is not None else None
 
     def _listed(
@@ -475,12 +503,17 @@ class PostgreSQLBackend:
         documents: "QuerySet[LibraryDocument] | None",
         most: int,
         known: Frequencies,
+        *,
+        rare_terms: list[str] | None = None,
     ) -> list[tuple[Any, ...]] | None:
         """Every match as (document id, sort key, body terms, counts…: see _counts), in no
         order, each text read once for its counts; None when there are more than `most`
         (reading stops there). The counts cost about a third of a match's reading (the
         replace() of _occurrences beside the index's recheck): less than reading again the
-        matches found few enough to rank."""
+        matches found few enough to rank. `rare_terms`: the documents holding those of the
+        query's terms (matches' candidates_holding) are listed instead, each word's count in
+        the text the only check: those where a word does not occur are left out; more than
+        `most` of them, the trigram index's matches after all."""
         counts, count_params = _counts(words, "s")
         long_counts, long_count_params = _counts(words, None)
         head = 's."document_id", s."sort_key", s."body_terms", '
@@ -491,9 +524,25 @@ class PostgreSQLBackend:
             documents,
             long_select=(head + long_counts, long_count_params),
             known=known,
+            candidates_holding=rare_terms,
         )
         rows = self.fetch(f"SELECT * FROM ({sql}) m LIMIT %s", [*params, most + 1])
+        if rare_terms:
+            if len(rows) > most:
+                return self._listed(words, documents, most, known)
+            rows = [row for row in rows if _holds_every_word(len(words), row)]
         return rows if len(rows) <= most else None
+
+
+def _rare_terms(words: list[Word], known: Frequencies, cap: int) -> list[str]:
+    """The terms whose documents are listed and checked by their counts (TERMS_BOUND_FACTOR):
+    each in at most TERMS_BOUND_FACTOR times `cap` documents, when the rarest is and a word
+    has several terms (words of one term are exact in GIN already); else none."""
+    most = TERMS_BOUND_FACTOR * cap
+    bound = known.at_most(words)
+    if bound is None or bound > most or all(len(word.terms) == 1 for word in words):
+        return []
+    return [term for term, held in known.holding.items() if held <= most]
 
 
 def _from_listed(
@@ -505,6 +554,12 @@ def _from_listed(
         return Found(ranked=_scores(words, listed))
     listed.sort(key=lambda row: (-row[1], -row[0]))
     return Found(newest=[int(row[0]) for row in listed[offset : offset + limit]])
+
+
+def _holds_every_word(words: int, row: tuple[Any, ...]) -> bool:
+    """Whether each word occurs in the title or the body, by a listed row's counts."""
+    counts = row[3:]
+    return all(counts[2 * word] or counts[2 * word + 1] for word in range(words))
 
 
 def _scores(words: list[Word], rows: list[tuple[Any, ...]]) -> list[tuple[int, float, int]]:

@@ -51,6 +51,9 @@ class NewestPage:
     total: int | None = None
     # Nothing searched yet: the whole library is next (asked for with stop_before_whole).
     whole_library_next: bool = False
+    # Then, the matches the whole library likely holds, at the rate of the slices searched
+    # (None: none was).
+    expected: float | None = None
 
 
 def newest_page(
@@ -82,16 +85,20 @@ def newest_page(
             return NewestPage(walked[:limit], more=True)
     # A slice of a good share of the library is not bounded at all (see next_slice).
     size = first if first < known.total / 4 else None
+    expected: float | None = None
     while size is not None:
+        size = 1 << max(0, size - 1).bit_length()  # a power of two: few bounds to keep
         bound = _newest_key(index, size, steering)
         if bound is None:  # fewer documents than the slice: it is the whole library
             break
         rows = _newest_rows(index, words, documents, limit, offset, known, bound)
         if len(rows) > limit:
             return NewestPage([int(row[0]) for row in rows[:limit]], more=True)
-        size = next_slice(size, int(rows[0][1]) if rows else 0, wanted, known.total)
+        found = int(rows[0][1]) if rows else 0
+        expected = found * known.total / size
+        size = next_slice(size, found, wanted, known.total)
     if stop_before_whole:
-        return NewestPage([], more=False, whole_library_next=True)
+        return NewestPage([], more=False, whole_library_next=True, expected=expected)
     return whole_library_page(index, words, documents, limit, offset, known)
 
 
@@ -172,13 +179,12 @@ def walk(
 
 
 def _newest_key(index: "PostgreSQLBackend", size: int, steering: Steering) -> int | None:
-    """A sort key about size rows back from the newest; None when there are fewer rows.
+    """The sort key `size` rows back from the newest; None when there are fewer rows.
     Read from the newest-first b-tree walked backwards (index only: the search's steering,
     planner.py, would have it sort every row, 33 ms at 100,000 documents, not 0.1), and
     kept for a minute: it only bounds the slice a search looks at first, and a slice that
     turns out too small is followed by a larger one, so an old bound costs at most a
     second query, never a missed match."""
-    size = 1 << max(0, size - 1).bit_length()  # a power of two: few bounds to keep
     cache_key = (connection.settings_dict["NAME"], size)
     kept = _NEWEST_KEYS.get(cache_key)
     if kept is not None and kept[1] > time.monotonic():
